@@ -1,0 +1,20 @@
+"""The REST API under /api/v1/: one router; each area contributes its viewsets in api.py."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from tatara.cycle.api import register as register_cycle
+from tatara.organisation.api import register as register_organisation
+
+router = DefaultRouter()
+register_cycle(router)
+register_organisation(router)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.static import serve
+
+from tatara.config.api import urlpatterns as api_urlpatterns
+from tatara.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cycle/", include("tatara.cycle.urls")),
+    path("organisation/", include("tatara.organisation.urls")),
+    path("api/v1/", include(api_urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # uploaded evidence in development only; production serves media privately
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+_ = login_not_required  # re-exported for areas that need a public view

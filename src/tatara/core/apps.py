@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "tatara.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from tatara.core import login_throttle  # noqa: F401  (connects the failure signal)

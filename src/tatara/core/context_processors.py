@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tatara.core.permissions import can
+
+# (label, url name, action needed anywhere). Areas add their entry here when they arrive.
+NAVIGATION = [
+    (_("Dashboard"), "dashboard", None),
+    (_("CSR cycle"), "cycle:years", "cycle.view"),
+    (_("Road map"), "cycle:roadmap", "cycle.view"),
+    (_("Organisation"), "organisation:tree", "organisation.view"),
+    (_("API"), "api-docs", None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name)) and name != "dashboard"}
+        for label, name, action in NAVIGATION
+        if action is None or can(user, action)
+    ]
+    return {"nav_items": items}

@@ -1,0 +1,201 @@
+"""Tabular files in and out: CSV and Excel, with errors that name file, sheet, row and column.
+
+Imports read the whole file into `Row`s first; the caller validates every row, collects
+`CellError`s, and applies nothing unless the list is empty (see `ImportRejected`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".txt"}
+# A fixed timestamp inside written .xlsx files, so the same data gives the same bytes.
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class CellError:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
+        if self.row is not None:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file was refused; nothing was stored. `errors` lists every problem found."""
+
+    def __init__(self, errors: Sequence[CellError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass
+class Row:
+    """One data row: its 1-based line/row number as a person sees it in the file."""
+
+    file: str
+    sheet: str | None
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, column: str | None, message: str) -> CellError:
+        return CellError(self.file, self.sheet, self.number, column, message)
+
+    def text(self, column: str) -> str:
+        value = self.values.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@dataclass
+class Table:
+    file: str
+    sheet: str | None
+    columns: list[str]
+    rows: list[Row]
+
+
+def _clean_header(value: Any) -> str:
+    return str(value or "").strip().lstrip("\ufeff").strip().lower()
+
+
+def read_table(
+    source: str | Path | IO[bytes],
+    *,
+    name: str | None = None,
+    required: Iterable[str] = (),
+    optional: Iterable[str] = (),
+    sheet: str | None = None,
+) -> Table:
+    """Read a CSV or XLSX file with a header row. Raises ImportRejected on unreadable files,
+    wrong encodings and missing or unknown columns."""
+    label = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    suffix = Path(label).suffix.lower()
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    if suffix in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
+        table = _read_xlsx(data, label, sheet)
+    elif suffix in CSV_SUFFIXES or suffix == "":
+        table = _read_csv(data, label)
+    else:
+        raise ImportRejected([CellError(label, None, None, None, _("unsupported file type %(suffix)s; use .csv or .xlsx") % {"suffix": suffix})])
+    required = [c.lower() for c in required]
+    known = set(required) | {c.lower() for c in optional}
+    errors = [
+        CellError(label, table.sheet, 1, column, _("required column is missing"))
+        for column in required
+        if column not in table.columns
+    ]
+    if known:
+        errors += [
+            CellError(label, table.sheet, 1, column, _("unknown column; expected %(columns)s") % {"columns": ", ".join(sorted(known))})
+            for column in table.columns
+            if column and column not in known
+        ]
+    if errors:
+        raise ImportRejected(errors)
+    return table
+
+
+def _read_csv(data: bytes, label: str) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([
+            CellError(label, None, None, None, _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8") % {"pos": exc.start})
+        ]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise ImportRejected([CellError(label, None, None, None, _("the file is empty"))]) from exc
+    columns = [_clean_header(h) for h in header]
+    rows: list[Row] = []
+    for values in reader:
+        number = reader.line_num  # physical line where the record ends
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(columns):
+            raise ImportRejected([CellError(label, None, number, None, _("this row has %(n)d cells but the header has %(m)d columns") % {"n": len(values), "m": len(columns)})])
+        rows.append(Row(label, None, number, dict(zip(columns, values, strict=False))))
+    return Table(label, None, columns, rows)
+
+
+def _read_xlsx(data: bytes, label: str, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportRejected([CellError(label, None, None, None, _("not a readable Excel workbook (%(error)s)") % {"error": exc.__class__.__name__})]) from exc
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise ImportRejected([CellError(label, sheet, None, None, _("no such sheet; the workbook has %(sheets)s") % {"sheets": ", ".join(workbook.sheetnames)})])
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        rows_iter = worksheet.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        if header is None:
+            raise ImportRejected([CellError(label, worksheet.title, None, None, _("the sheet is empty"))])
+        columns = [_clean_header(h) for h in header]
+        while columns and not columns[-1]:
+            columns.pop()
+        rows: list[Row] = []
+        for number, values in enumerate(rows_iter, start=2):
+            if not any(v not in (None, "") for v in values):
+                continue
+            rows.append(Row(label, worksheet.title, number, dict(zip(columns, values, strict=False))))
+        return Table(label, worksheet.title, columns, rows)
+    finally:
+        workbook.close()
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a BOM-less header, \\r\\n line ends (RFC 4180), cells quoted as needed."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def deterministic_xlsx(workbook: Any) -> bytes:
+    """Save an openpyxl workbook so that equal content gives equal bytes (fixed timestamps)."""
+    fixed = dt.datetime(2000, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    workbook.properties.creator = "Tatara"
+    workbook.properties.lastModifiedBy = "Tatara"
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            fixed_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed_info.compress_type = zipfile.ZIP_DEFLATED
+            fixed_info.external_attr = 0o600 << 16
+            dst.writestr(fixed_info, src.read(info.filename))
+    return out.getvalue()

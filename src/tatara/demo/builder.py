@@ -1,0 +1,166 @@
+"""The demo data set: a small group, demo users for each role, the seed's FY2019 table run
+through the real flow (plan → approval → results → proposed rating → confirmed rating), and
+FY2020 opened from it by carry-forward.
+
+The companies other than the parent are invented for the demo; the FY2019 table is the seed's,
+verbatim (data/fy2019_table.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from tatara.core.permissions import SystemActor
+from tatara.cycle import services as cycle_services
+from tatara.cycle.models import CycleYear, Subject
+from tatara.organisation import services as org_services
+from tatara.organisation.choices import EmploymentType, UnitKind
+from tatara.organisation.models import OrgUnit, Person
+from tatara.organisation.roles import Role
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "tatara-demo"  # noqa: S105 - printed for the local demo only
+
+# code, name, kind, parent code, country, consolidated, Japanese name
+UNITS: list[tuple[str, str, str, str | None, str, bool, str]] = [
+    ("hm-group", "Hitachi Metals Group", UnitKind.GROUP, None, "JP", True, "日立金属グループ"),
+    ("hm", "Hitachi Metals, Ltd.", UnitKind.COMPANY, "hm-group", "JP", True, "日立金属株式会社"),
+    ("csr-office", "CSR Management Office", UnitKind.DIVISION, "hm", "JP", True, "CSR推進室"),
+    ("compliance", "Compliance Department", UnitKind.DIVISION, "hm", "JP", True, "コンプライアンス部"),
+    ("hr", "Human Resources Department", UnitKind.DIVISION, "hm", "JP", True, "人事部"),
+    ("safety-health", "Safety and Health Department", UnitKind.DIVISION, "hm", "JP", True, "安全衛生部"),
+    ("environment", "Environmental Management Department", UnitKind.DIVISION, "hm", "JP", True, "環境管理部"),
+    ("procurement", "Procurement Department", UnitKind.DIVISION, "hm", "JP", True, "調達部"),
+    ("infosys", "Information Systems Department", UnitKind.DIVISION, "hm", "JP", True, "情報システム部"),
+    ("research", "Global Research & Innovative Technology Center", UnitKind.DIVISION, "hm", "JP", True, "研究開発センター"),
+    ("legal", "Legal Department", UnitKind.DIVISION, "hm", "JP", True, "法務部"),
+    ("steel-div", "Specialty Steel Division", UnitKind.DIVISION, "hm", "JP", True, "特殊鋼事業部"),
+    ("yasugi-works", "Yasugi Works", UnitKind.SITE, "steel-div", "JP", True, "安来工場"),
+    ("magnet-div", "Magnetic Materials Division", UnitKind.DIVISION, "hm", "JP", True, "磁性材料事業部"),
+    ("kumagaya-works", "Kumagaya Works", UnitKind.SITE, "magnet-div", "JP", True, "熊谷工場"),
+    ("hm-tools-jp", "HM Precision Tools Co., Ltd. (demo)", UnitKind.COMPANY, "hm-group", "JP", True, "HMプレシジョンツール株式会社（デモ）"),
+    ("hm-tools-jp-plant", "Moka Plant (demo)", UnitKind.SITE, "hm-tools-jp", "JP", True, "真岡工場（デモ）"),
+    ("hm-america", "HM America, Inc. (demo)", UnitKind.COMPANY, "hm-group", "US", True, ""),
+    ("hm-america-nc", "North Carolina Plant (demo)", UnitKind.SITE, "hm-america", "US", True, ""),
+    ("hm-suzhou", "HM (Suzhou) Co., Ltd. (demo)", UnitKind.COMPANY, "hm-group", "CN", True, ""),
+    ("hm-suzhou-plant", "Suzhou Plant (demo)", UnitKind.SITE, "hm-suzhou", "CN", True, ""),
+    ("hm-europe", "HM Europe GmbH (demo)", UnitKind.COMPANY, "hm-group", "DE", False, ""),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    name: str
+    role: str
+    unit: str
+    purpose: str
+    staff: bool = False
+
+
+USERS = [
+    DemoUser("csr", "Sato Hanako", Role.CSR_ADMIN, "hm-group", "CSR Management Office: owns the cycle, confirms ratings, sees everything", staff=True),
+    DemoUser("risk", "Suzuki Ichiro", Role.GROUP_RISK_OFFICER, "hm-group", "Group Risk Management Officer: reads all, approves plans"),
+    DemoUser("officer-hm", "Takahashi Ken", Role.COMPANY_RISK_OFFICER, "hm", "risk officer of Hitachi Metals, Ltd.: enters results, proposes ratings"),
+    DemoUser("officer-us", "Jane Miller", Role.COMPANY_RISK_OFFICER, "hm-america", "risk officer of HM America: sees only HM America"),
+    DemoUser("officer-cn", "Li Wei", Role.COMPANY_RISK_OFFICER, "hm-suzhou", "risk officer of HM (Suzhou): sees only HM (Suzhou)"),
+    DemoUser("compliance", "Tanaka Yui", Role.COMPLIANCE_DEPT, "compliance", "compliance department: its own initiatives only"),
+    DemoUser("auditor", "Watanabe Jun", Role.AUDITOR, "hm-group", "internal auditor: read-only, everything"),
+    DemoUser("employee", "Ito Daiki", Role.EMPLOYEE, "yasugi-works", "employee: no cycle access"),
+]
+
+
+def is_built() -> bool:
+    return get_user_model().objects.filter(username="csr").exists()
+
+
+def _people(units: dict[str, OrgUnit]) -> None:
+    """A few people per unit, deterministic, so that lists and scopes have content."""
+    levels = ["General manager", "Manager", "Chief", "Staff", "Staff", "Operator"]
+    families = ["Sato", "Suzuki", "Takahashi", "Tanaka", "Ito", "Watanabe", "Yamamoto", "Nakamura", "Kobayashi", "Kato"]
+    given = ["Hanako", "Ichiro", "Ken", "Yui", "Daiki", "Jun", "Aoi", "Ren", "Mei", "Sota"]
+    number = 1000
+    for index, unit in enumerate(units.values()):
+        if unit.kind == UnitKind.GROUP:
+            continue
+        for offset in range(3):
+            number += 1
+            Person.objects.create(
+                employee_number=f"E{number}",
+                full_name=f"{families[(index + offset) % 10]} {given[(index * 3 + offset) % 10]}",
+                email=f"e{number}@example.com",
+                org_unit=unit,
+                job_level=levels[(index + offset) % len(levels)],
+                employment_type=EmploymentType.REGULAR if offset < 2 else EmploymentType.CONTRACT,
+                hire_date=dt.date(2000 + (index + offset) % 20, 4, 1),
+                language="en" if unit.country in {"US", "DE"} else "ja",
+            )
+
+
+def _users(units: dict[str, OrgUnit], actor: Any) -> dict[str, Any]:
+    User = get_user_model()
+    users: dict[str, Any] = {}
+    for spec in USERS:
+        user = User.objects.create_user(spec.username, email=f"{spec.username}@example.com", password=DEMO_PASSWORD)
+        user.first_name = spec.name
+        user.is_staff = spec.staff
+        user.save()
+        org_services.grant_role(actor=actor, user=user, role=spec.role, org_unit=units[spec.unit], include_descendants=True)
+        users[spec.username] = user
+    admin = User.objects.create_superuser("admin", email="admin@example.com", password=DEMO_PASSWORD)
+    users["admin"] = admin
+    return users
+
+
+def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
+    """The seed's FY2019 table, run through the cycle's real flow by the demo users."""
+    table = yaml.safe_load((DATA_DIR / "fy2019_table.yaml").read_text(encoding="utf-8"))
+    csr, risk, owner = users["csr"], users["risk"], users["officer-hm"]
+    year = int(table["fiscal_year"])
+    cycle = cycle_services.open_year(actor=csr, year=year, note=table.get("note", ""))
+    subjects = {s.number: s for s in Subject.objects.all()}
+    created = []
+    for row in table["initiatives"]:
+        initiative = cycle_services.create_initiative(
+            actor=csr, cycle=cycle, subject=subjects[row["subject"]], owner_unit=units[row["owner"]],
+            planned=row["planned"],
+        )
+        created.append((initiative, row))
+    cycle_services.approve_year_plan(actor=risk, cycle=cycle)
+    for initiative, row in created:
+        cycle_services.enter_results(actor=owner, initiative=initiative, results=row["results"], next_planned=row["next_planned"])
+        cycle_services.propose_rating(actor=owner, initiative=initiative, rating=int(row["rating"]))
+        cycle_services.confirm_rating(actor=csr, initiative=initiative)
+    cycle_services.set_phase(actor=csr, cycle=cycle, phase="review")
+    return cycle
+
+
+@transaction.atomic
+def build_demo() -> dict[str, Any]:
+    system = SystemActor("demo-builder")
+    units: dict[str, OrgUnit] = {}
+    for code, name, kind, parent, country, consolidated, name_ja in UNITS:
+        units[code] = org_services.create_unit(
+            actor=system, code=code, name=name, kind=kind, parent=units.get(parent) if parent else None,
+            country=country, consolidated=consolidated, name_ja=name_ja,
+        )
+    _people(units)
+    users = _users(units, system)
+    fy2019 = load_fy2019(users, units)
+    fy2020 = cycle_services.carry_forward(actor=users["csr"], cycle=fy2019)
+    return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020}
+
+
+def describe_users() -> str:
+    lines = [f"Demo users (password for all: {DEMO_PASSWORD}):"]
+    for spec in USERS:
+        lines.append(f"  {spec.username:<12} {spec.purpose}")
+    lines.append(f"  {'admin':<12} Django admin (/admin/) for configuration")
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""Roles and what they may do. Actions are "<area>.<verb>"; patterns use shell wildcards.
+
+Verbs used across areas:
+  view     read records in scope          export  download tables and files in scope
+  change   enter and edit records         submit  propose (a rating, a result) for review
+  approve  approve plans and submissions  review  confirm or correct what others proposed
+  manage   configure the area: plans, imports, year transitions, role grants
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CSR_ADMIN = "csr_admin", _("CSR Management Office (admin)")
+    GROUP_RISK_OFFICER = "group_risk_officer", _("Group Risk Management Officer")
+    COMPANY_RISK_OFFICER = "company_risk_officer", _("Company risk officer")
+    COMPLIANCE_DEPT = "compliance_dept", _("Compliance promotion department")
+    AUDITOR = "auditor", _("Internal auditor (read-only)")
+    EMPLOYEE = "employee", _("Employee")
+
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.CSR_ADMIN: ("*",),
+    Role.GROUP_RISK_OFFICER: ("*.view", "*.export", "*.approve"),
+    Role.COMPANY_RISK_OFFICER: ("*.view", "*.export", "*.change", "*.submit"),
+    Role.COMPLIANCE_DEPT: ("*.view", "*.export", "*.change", "*.submit"),
+    Role.AUDITOR: ("*.view", "*.export"),
+    Role.EMPLOYEE: ("self.view",),
+}

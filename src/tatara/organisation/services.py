@@ -1,0 +1,93 @@
+"""Every write to the organisation tree, people and role grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from tatara.core.audit import record_event, stamp
+from tatara.core.permissions import forget_grants
+from tatara.organisation.models import OrgUnit, RoleAssignment
+
+
+def _path_of(unit: OrgUnit) -> tuple[str, int]:
+    if unit.parent_id is None:
+        return f"/{unit.pk}/", 0
+    parent = OrgUnit.objects.only("path", "depth").get(pk=unit.parent_id)
+    return f"{parent.path}{unit.pk}/", parent.depth + 1
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    country: str = "",
+    consolidated: bool = True,
+    name_ja: str = "",
+) -> OrgUnit:
+    unit = OrgUnit(
+        code=code, name=name, kind=kind, parent=parent, country=country.upper(),
+        consolidated=consolidated, translations={"ja": {"name": name_ja}} if name_ja else {},
+    )
+    unit.full_clean(exclude=["path"])
+    stamp(unit, actor)
+    unit.save()
+    unit.path, unit.depth = _path_of(unit)
+    unit.save(update_fields=["path", "depth"])
+    record_event(actor=actor, verb="org_unit.created", target=unit, org_unit=unit)
+    return unit
+
+
+@transaction.atomic
+def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Re-parent a unit and its whole subtree, keeping paths right."""
+    if new_parent.path.startswith(unit.path):
+        raise ValueError("a unit cannot move under itself or its descendants")
+    old_path = unit.path
+    old_parent = unit.parent
+    unit.parent = new_parent
+    unit.full_clean(exclude=["path"])
+    stamp(unit, actor)
+    unit.path, unit.depth = _path_of(unit)
+    unit.save()
+    depth_shift = unit.depth - (old_path.count("/") - 2)
+    for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+        child.path = unit.path + child.path[len(old_path):]
+        child.depth += depth_shift
+        stamp(child, actor)
+        child.save(update_fields=["path", "depth"])
+    record_event(
+        actor=actor, verb="org_unit.moved", target=unit, org_unit=unit,
+        data={"from": str(old_parent), "to": str(new_parent)},
+    )
+    return unit
+
+
+@transaction.atomic
+def grant_role(
+    *, actor: Any, user: Any, role: str, org_unit: OrgUnit, include_descendants: bool = True
+) -> RoleAssignment:
+    assignment, _created = RoleAssignment.objects.update_or_create(
+        user=user, role=role, org_unit=org_unit,
+        defaults={"include_descendants": include_descendants, "active": True},
+    )
+    forget_grants(user)
+    record_event(
+        actor=actor, verb="role.granted", target=assignment, org_unit=org_unit,
+        data={"user": user.get_username(), "role": role, "descendants": include_descendants},
+    )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+    stamp(assignment, actor)
+    assignment.active = False
+    assignment.save(update_fields=["active"])
+    forget_grants(assignment.user)
+    record_event(actor=actor, verb="role.revoked", target=assignment, org_unit=assignment.org_unit)

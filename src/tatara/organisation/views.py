@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tatara.core.audit import trail_for
+from tatara.core.permissions import can
+from tatara.core.tabular import ImportRejected
+from tatara.organisation import hr_import, selectors
+from tatara.organisation.forms import PeopleImportForm
+
+
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "organisation.view"):
+        raise PermissionDenied
+    return render(request, "organisation/tree.html", {"units": selectors.units(viewer=request.user), "can_manage": can(request.user, "organisation.manage")})
+
+
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.units(viewer=request.user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    people = selectors.people(viewer=request.user).filter(org_unit=unit, is_active=True)[:200]
+    return render(request, "organisation/unit.html", {"unit": unit, "people": people, "trail": trail_for(unit)})
+
+
+@require_GET
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "organisation.view"):
+        raise PermissionDenied
+    rows = selectors.people(viewer=request.user).order_by("employee_number")
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(full_name__icontains=query) | rows.filter(employee_number__icontains=query)
+    if request.GET.get("all") != "1":
+        rows = rows.filter(is_active=True)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "organisation/people.html", {"page": page, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+def people_import(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "organisation.manage"):
+        raise PermissionDenied
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    result, errors = None, []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = hr_import.import_people(
+                upload, name=upload.name, actor=request.user,
+                as_of=form.cleaned_data["as_of"], dry_run=form.cleaned_data["dry_run"],
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            if form.cleaned_data["dry_run"]:
+                messages.info(request, _("Checked, nothing changed: %(s)s") % {"s": result.summary()})
+            else:
+                messages.success(request, _("Applied: %(s)s") % {"s": result.summary()})
+    return render(request, "organisation/people_import.html", {"form": form, "result": result, "errors": errors})
