@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: one router; each area contributes its viewsets in api.py."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -12,7 +12,7 @@ router = DefaultRouter()
 register_cycle(router)
 register_organisation(router)
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

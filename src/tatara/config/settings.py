@@ -14,6 +14,7 @@ Environment variables (all optional in development):
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,12 +39,12 @@ BASE_DIR = PACKAGE_DIR.parent.parent  # the checkout (src layout)
 DATA_DIR = Path(os.environ.get("TATARA_DATA_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("TATARA_DEBUG", False)
-TESTING = env_bool("TATARA_TESTING", False)
+TESTING = env_bool("TATARA_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("TATARA_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105 - dev/test only
+        SECRET_KEY = "insecure-development-key-" + "x" * 40
     else:
         raise ImproperlyConfigured(
             "TATARA_SECRET_KEY is not set. Set it in the environment "
@@ -120,17 +121,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20,
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -155,7 +162,7 @@ TATARA_FY_START_MONTH = int(os.environ.get("TATARA_FY_START_MONTH", "4"))
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("TATARA_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -20,7 +20,7 @@ def service_errors(exc: Exception) -> exceptions.APIException:
     raise exc
 
 
-class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSet(GenericViewSet):
     """A viewset whose queryset always passes through the permission gate.
 
     Subclasses set `base_queryset` and `view_action` ("cycle.view"); rows outside the

@@ -73,7 +73,12 @@ def trail_for(obj: models.Model, limit: int = 200) -> list[TrailEntry]:
     for event in AuditEvent.objects.filter(target_type=content_type, target_id=str(obj.pk))[:limit]:
         detail = ", ".join(f"{k}: {v}" for k, v in event.data.items()) if event.data else ""
         entries.append(
-            TrailEntry(event.created_at, event.actor_label, event.verb + (f" ({detail})" if detail else ""), [])
+            TrailEntry(
+                event.created_at,
+                event.actor_label,
+                event.verb + (f" ({detail})" if detail else ""),
+                [],
+            )
         )
     history = getattr(obj, "history", None)
     if history is not None:

@@ -36,7 +36,9 @@ def is_locked(username: str, address: str) -> bool:
 
 
 @receiver(user_login_failed)
-def _remember_failure(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _remember_failure(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     LoginFailure.objects.create(
         username=str(credentials.get("username", ""))[:150].lower(),
         address=client_address(request),
@@ -46,7 +48,9 @@ def _remember_failure(sender: Any, credentials: dict[str, Any], request: Any = N
 class ThrottledModelBackend(ModelBackend):
     """ModelBackend that refuses to check passwords while a username or address is locked."""
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username and is_locked(username, client_address(request)):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

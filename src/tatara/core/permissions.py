@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from tatara.organisation.models import OrgUnit
@@ -104,7 +104,7 @@ def can(user: Any, action: str, unit: OrgUnit | None = None) -> bool:
     return False
 
 
-def filter_by_scope(queryset: QuerySet[Any], user: Any, action: str, field: str | None) -> QuerySet[Any]:
+def filter_by_scope(queryset: Any, user: Any, action: str, field: str | None) -> Any:
     """Restrict `queryset` to rows whose `field` (a path to an OrgUnit) the user may `action`.
 
     `field=None` marks group-wide reference data: all rows if the user holds the action anywhere.

@@ -20,4 +20,5 @@ class ScopedQuerySet(models.QuerySet[Any]):
         if "." not in action:
             raise ValueError(f"actions are namespaced ('cycle.view'), got {action!r}")
         field = getattr(self.model, "scope_field", "org_unit")
-        return filter_by_scope(self, user, action, field)
+        filtered: Self = filter_by_scope(self, user, action, field)
+        return filtered

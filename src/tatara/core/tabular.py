@@ -101,7 +101,17 @@ def read_table(
     elif suffix in CSV_SUFFIXES or suffix == "":
         table = _read_csv(data, label)
     else:
-        raise ImportRejected([CellError(label, None, None, None, _("unsupported file type %(suffix)s; use .csv or .xlsx") % {"suffix": suffix})])
+        raise ImportRejected(
+            [
+                CellError(
+                    label,
+                    None,
+                    None,
+                    None,
+                    _("unsupported file type %(suffix)s; use .csv or .xlsx") % {"suffix": suffix},
+                )
+            ]
+        )
     required = [c.lower() for c in required]
     known = set(required) | {c.lower() for c in optional}
     errors = [
@@ -111,7 +121,13 @@ def read_table(
     ]
     if known:
         errors += [
-            CellError(label, table.sheet, 1, column, _("unknown column; expected %(columns)s") % {"columns": ", ".join(sorted(known))})
+            CellError(
+                label,
+                table.sheet,
+                1,
+                column,
+                _("unknown column; expected %(columns)s") % {"columns": ", ".join(sorted(known))},
+            )
             for column in table.columns
             if column and column not in known
         ]
@@ -124,9 +140,18 @@ def _read_csv(data: bytes, label: str) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected([
-            CellError(label, None, None, None, _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8") % {"pos": exc.start})
-        ]) from exc
+        raise ImportRejected(
+            [
+                CellError(
+                    label,
+                    None,
+                    None,
+                    None,
+                    _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8")
+                    % {"pos": exc.start},
+                )
+            ]
+        ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -139,7 +164,18 @@ def _read_csv(data: bytes, label: str) -> Table:
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(columns):
-            raise ImportRejected([CellError(label, None, number, None, _("this row has %(n)d cells but the header has %(m)d columns") % {"n": len(values), "m": len(columns)})])
+            raise ImportRejected(
+                [
+                    CellError(
+                        label,
+                        None,
+                        number,
+                        None,
+                        _("this row has %(n)d cells but the header has %(m)d columns")
+                        % {"n": len(values), "m": len(columns)},
+                    )
+                ]
+            )
         rows.append(Row(label, None, number, dict(zip(columns, values, strict=False))))
     return Table(label, None, columns, rows)
 
@@ -150,15 +186,39 @@ def _read_xlsx(data: bytes, label: str, sheet: str | None) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise ImportRejected([CellError(label, None, None, None, _("not a readable Excel workbook (%(error)s)") % {"error": exc.__class__.__name__})]) from exc
+        raise ImportRejected(
+            [
+                CellError(
+                    label,
+                    None,
+                    None,
+                    None,
+                    _("not a readable Excel workbook (%(error)s)")
+                    % {"error": exc.__class__.__name__},
+                )
+            ]
+        ) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise ImportRejected([CellError(label, sheet, None, None, _("no such sheet; the workbook has %(sheets)s") % {"sheets": ", ".join(workbook.sheetnames)})])
+            raise ImportRejected(
+                [
+                    CellError(
+                        label,
+                        sheet,
+                        None,
+                        None,
+                        _("no such sheet; the workbook has %(sheets)s")
+                        % {"sheets": ", ".join(workbook.sheetnames)},
+                    )
+                ]
+            )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows_iter = worksheet.iter_rows(values_only=True)
         header = next(rows_iter, None)
         if header is None:
-            raise ImportRejected([CellError(label, worksheet.title, None, None, _("the sheet is empty"))])
+            raise ImportRejected(
+                [CellError(label, worksheet.title, None, None, _("the sheet is empty"))]
+            )
         columns = [_clean_header(h) for h in header]
         while columns and not columns[-1]:
             columns.pop()
@@ -166,7 +226,9 @@ def _read_xlsx(data: bytes, label: str, sheet: str | None) -> Table:
         for number, values in enumerate(rows_iter, start=2):
             if not any(v not in (None, "") for v in values):
                 continue
-            rows.append(Row(label, worksheet.title, number, dict(zip(columns, values, strict=False))))
+            rows.append(
+                Row(label, worksheet.title, number, dict(zip(columns, values, strict=False)))
+            )
         return Table(label, worksheet.title, columns, rows)
     finally:
         workbook.close()
@@ -192,7 +254,10 @@ def deterministic_xlsx(workbook: Any) -> bytes:
     raw = io.BytesIO()
     workbook.save(raw)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             fixed_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed_info.compress_type = zipfile.ZIP_DEFLATED

@@ -41,7 +41,16 @@ class CycleYearSerializer(serializers.ModelSerializer[CycleYear]):
 
     class Meta:
         model = CycleYear
-        fields = ["year", "start_date", "end_date", "phase", "plan_due", "results_due", "review_due", "note"]
+        fields = [
+            "year",
+            "start_date",
+            "end_date",
+            "phase",
+            "plan_due",
+            "results_due",
+            "review_due",
+            "note",
+        ]
         read_only_fields = ["phase"]
 
 
@@ -52,17 +61,37 @@ class InitiativeSerializer(serializers.ModelSerializer[Initiative]):
     planned = serializers.ListField(child=serializers.CharField(), write_only=False)
     results = serializers.ListField(child=serializers.CharField(), read_only=True)
     next_planned = serializers.ListField(child=serializers.CharField(), required=False)
-    predecessor = serializers.PrimaryKeyRelatedField(read_only=True)
+    predecessor: serializers.PrimaryKeyRelatedField[Initiative] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
 
     class Meta:
         model = Initiative
-        fields = ["id", "year", "subject", "position", "owner_unit", "status", "planned", "results",
-                  "proposed_rating", "rating", "next_planned", "review_note", "notes", "predecessor"]
+        fields = [
+            "id",
+            "year",
+            "subject",
+            "position",
+            "owner_unit",
+            "status",
+            "planned",
+            "results",
+            "proposed_rating",
+            "rating",
+            "next_planned",
+            "review_note",
+            "notes",
+            "predecessor",
+        ]
         read_only_fields = ["status", "proposed_rating", "rating", "review_note", "position"]
 
     def to_representation(self, instance: Initiative) -> dict[str, Any]:
         data = super().to_representation(instance)
-        for field, column in (("planned", Column.PLANNED), ("results", Column.RESULT), ("next_planned", Column.NEXT)):
+        for field, column in (
+            ("planned", Column.PLANNED),
+            ("results", Column.RESULT),
+            ("next_planned", Column.NEXT),
+        ):
             data[field] = [m.text for m in instance.items(column)]
         return data
 
@@ -106,7 +135,10 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             raise Http404
         return obj
 
-    @extend_schema(request=inline_serializer("OpenYear", {"year": serializers.IntegerField()}), responses=CycleYearSerializer)
+    @extend_schema(
+        request=inline_serializer("OpenYear", {"year": serializers.IntegerField()}),
+        responses=CycleYearSerializer,
+    )
     def create(self, request: Request) -> Response:
         try:
             cycle = services.open_year(actor=request.user, year=int(request.data.get("year", 0)))
@@ -124,7 +156,11 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return Response(CycleYearSerializer(new_cycle).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(table_export.FORMATS), default="csv")],
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=list(table_export.FORMATS), default="csv"
+            )
+        ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], url_path="table")
@@ -132,35 +168,57 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         """The year's table in the seed's four columns: csv, xlsx, md, html or pdf."""
         fmt = request.query_params.get("format", "csv")
         if fmt not in table_export.FORMATS:
-            raise serializers.ValidationError({"format": f"one of {', '.join(table_export.FORMATS)}"})
+            raise serializers.ValidationError(
+                {"format": f"one of {', '.join(table_export.FORMATS)}"}
+            )
         if not can(request.user, "cycle.export"):
             raise service_errors(DjangoPermissionDenied("not allowed: cycle.export"))
         cycle = self.get_object()
-        data, content_type, filename = table_export.export_table(viewer=request.user, year=cycle.year, fmt=fmt)
+        data, content_type, filename = table_export.export_table(
+            viewer=request.user, year=cycle.year, fmt=fmt
+        )
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 
-class InitiativeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+class InitiativeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
     """Initiatives (rated rows) and their transitions: approve → results → propose → confirm."""
 
-    base_queryset = Initiative.objects.select_related("cycle__fiscal_year", "subject", "owner_unit").prefetch_related("measures")
+    base_queryset = Initiative.objects.select_related(
+        "cycle__fiscal_year", "subject", "owner_unit"
+    ).prefetch_related("measures")
     view_action = "cycle.view"
     serializer_class = InitiativeSerializer
-    filterset_fields = {"cycle__fiscal_year__year": ["exact"], "subject__number": ["exact"], "status": ["exact"], "rating": ["exact"]}
+    filterset_fields = {
+        "cycle__fiscal_year__year": ["exact"],
+        "subject__number": ["exact"],
+        "status": ["exact"],
+        "rating": ["exact"],
+    }
     ordering_fields = ["subject__number", "position", "rating"]
 
     def perform_create(self, serializer: Any) -> None:
-        year = self.request.query_params.get("year") or self.request.data.get("year")
-        cycle = CycleYear.objects.filter(fiscal_year__year=year).first()
+        year = str(self.request.query_params.get("year") or self.request.data.get("year") or "")
+        cycle = CycleYear.objects.filter(
+            fiscal_year__year=int(year) if year.isdigit() else -1
+        ).first()
         if cycle is None:
-            raise serializers.ValidationError({"year": "open the fiscal year first (POST /api/v1/fiscal-years/)"})
+            raise serializers.ValidationError(
+                {"year": "open the fiscal year first (POST /api/v1/fiscal-years/)"}
+            )
         data = serializer.validated_data
         try:
             serializer.instance = services.create_initiative(
-                actor=self.request.user, cycle=cycle, subject=data["subject"], owner_unit=data["owner_unit"],
-                planned=data["planned"], next_planned=data.get("next_planned", []), notes=data.get("notes", ""),
+                actor=self.request.user,
+                cycle=cycle,
+                subject=data["subject"],
+                owner_unit=data["owner_unit"],
+                planned=data["planned"],
+                next_planned=data.get("next_planned", []),
+                notes=data.get("notes", ""),
             )
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise service_errors(exc) from exc
@@ -184,7 +242,11 @@ class InitiativeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def plan(self, request: Request, pk: str) -> Response:
         body = ItemsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.revise_plan, planned=body.validated_data.get("planned", []), reason=body.validated_data.get("reason", ""))
+        return self._run(
+            services.revise_plan,
+            planned=body.validated_data.get("planned", []),
+            reason=body.validated_data.get("reason", ""),
+        )
 
     @extend_schema(request=ItemsSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"])
@@ -192,7 +254,12 @@ class InitiativeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         body = ItemsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        return self._run(services.enter_results, results=data.get("results", []), next_planned=data.get("next_planned"), notes=data.get("notes"))
+        return self._run(
+            services.enter_results,
+            results=data.get("results", []),
+            next_planned=data.get("next_planned"),
+            notes=data.get("notes"),
+        )
 
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="propose-rating")
@@ -201,7 +268,11 @@ class InitiativeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         body.is_valid(raise_exception=True)
         if "rating" not in body.validated_data:
             raise serializers.ValidationError({"rating": "required"})
-        return self._run(services.propose_rating, rating=int(body.validated_data["rating"]), comment=body.validated_data.get("comment", ""))
+        return self._run(
+            services.propose_rating,
+            rating=int(body.validated_data["rating"]),
+            comment=body.validated_data.get("comment", ""),
+        )
 
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-rating")
@@ -209,7 +280,11 @@ class InitiativeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         body = RatingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rating = body.validated_data.get("rating")
-        return self._run(services.confirm_rating, rating=int(rating) if rating else None, note=body.validated_data.get("note", ""))
+        return self._run(
+            services.confirm_rating,
+            rating=int(rating) if rating else None,
+            note=body.validated_data.get("note", ""),
+        )
 
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")

@@ -39,12 +39,18 @@ class CycleYear(models.Model):
     """The CSR cycle of one fiscal year: its phase and the deadline of each phase."""
 
     fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.PROTECT, related_name="cycle")
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PLANNING)
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.PLANNING
+    )
     plan_due = models.DateField(_("plan approval due"), null=True, blank=True)
     results_due = models.DateField(_("results and self-assessment due"), null=True, blank=True)
     review_due = models.DateField(_("review by the CSR office due"), null=True, blank=True)
     opened_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="opened_next",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opened_next",
         verbose_name=_("carried forward from"),
     )
     note = models.TextField(_("note"), blank=True)
@@ -65,33 +71,52 @@ class CycleYear(models.Model):
         return self.fiscal_year.year
 
     def due_for(self, phase: str | None = None) -> object:
-        return {
+        due: dict[str, object] = {
             Phase.PLANNING: self.plan_due,
             Phase.EXECUTION: self.results_due,
             Phase.REVIEW: self.review_due,
-        }.get(phase or self.phase)
+        }
+        return due.get(phase or self.phase)
 
 
 class Initiative(TranslatableModel):
     """One rated row of the year's table: planned measures, results, rating, next year's plan."""
 
-    cycle = models.ForeignKey(CycleYear, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("year"))
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("subject"))
+    cycle = models.ForeignKey(
+        CycleYear, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("year")
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("subject")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
-    owner_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("owner unit"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    owner_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("owner unit")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     proposed_rating = models.PositiveSmallIntegerField(
-        _("proposed self-assessment"), choices=Rating.choices, null=True, blank=True,
+        _("proposed self-assessment"),
+        choices=Rating.choices,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     rating = models.PositiveSmallIntegerField(
-        _("self-assessment"), choices=Rating.choices, null=True, blank=True,
+        _("self-assessment"),
+        choices=Rating.choices,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     review_note = models.TextField(_("review note"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     predecessor = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successor",
         verbose_name=_("previous year's initiative"),
     )
 
@@ -103,8 +128,15 @@ class Initiative(TranslatableModel):
         ordering = ["cycle", "subject__number", "position", "pk"]
         verbose_name = _("initiative")
         constraints = [
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=3) | models.Q(rating__isnull=True), name="initiative_rating_1_3"),
-            models.CheckConstraint(condition=models.Q(proposed_rating__gte=1, proposed_rating__lte=3) | models.Q(proposed_rating__isnull=True), name="initiative_proposed_rating_1_3"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=3) | models.Q(rating__isnull=True),
+                name="initiative_rating_1_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposed_rating__gte=1, proposed_rating__lte=3)
+                | models.Q(proposed_rating__isnull=True),
+                name="initiative_proposed_rating_1_3",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +148,9 @@ class Initiative(TranslatableModel):
 
     def items(self, column: str) -> list[Measure]:
         """Measures of one column, in order (uses the prefetch cache when present)."""
-        return sorted((m for m in self.measures.all() if m.column == column), key=lambda m: m.position)
+        return sorted(
+            (m for m in self.measures.all() if m.column == column), key=lambda m: m.position
+        )
 
     @property
     def planned(self) -> list[Measure]:
@@ -141,7 +175,11 @@ class Measure(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     text = models.TextField(_("text"))
     carried_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
         verbose_name=_("carried from"),
     )
     revised = models.BooleanField(_("revised"), default=False)
@@ -172,7 +210,9 @@ class Evidence(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -23,20 +23,28 @@ def years(*, viewer: Any) -> QuerySet[CycleYear]:
     return (
         CycleYear.objects.visible_to(viewer, "cycle.view")
         .select_related("fiscal_year")
-        .annotate(initiative_count=Count("initiatives", filter=Q(initiatives__in=visible.values("pk"))))
+        .annotate(
+            initiative_count=Count("initiatives", filter=Q(initiatives__in=visible.values("pk")))
+        )
         .order_by("-fiscal_year__year")
     )
 
 
 def get_year(*, viewer: Any, year: int) -> CycleYear:
-    return CycleYear.objects.visible_to(viewer, "cycle.view").select_related("fiscal_year").get(fiscal_year__year=year)
+    return (
+        CycleYear.objects.visible_to(viewer, "cycle.view")
+        .select_related("fiscal_year")
+        .get(fiscal_year__year=year)
+    )
 
 
 def initiatives(*, viewer: Any, action: str = "cycle.view") -> QuerySet[Initiative]:
     return (
         Initiative.objects.visible_to(viewer, action)
         .select_related("cycle__fiscal_year", "subject", "owner_unit")
-        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("column", "position")))
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("column", "position"))
+        )
     )
 
 
@@ -48,11 +56,17 @@ class SubjectBlock:
 
 def year_table(*, viewer: Any, year: int, action: str = "cycle.view") -> list[SubjectBlock]:
     """The year's table: every subject (in order) with the viewer's initiatives under it."""
-    rows = initiatives(viewer=viewer, action=action).filter(cycle__fiscal_year__year=year).order_by("subject__number", "position", "pk")
+    rows = (
+        initiatives(viewer=viewer, action=action)
+        .filter(cycle__fiscal_year__year=year)
+        .order_by("subject__number", "position", "pk")
+    )
     by_subject: dict[int, list[Initiative]] = defaultdict(list)
     for initiative in rows:
         by_subject[initiative.subject_id].append(initiative)
-    return [SubjectBlock(subject, by_subject.get(subject.pk, [])) for subject in Subject.objects.all()]
+    return [
+        SubjectBlock(subject, by_subject.get(subject.pk, [])) for subject in Subject.objects.all()
+    ]
 
 
 @dataclass
@@ -81,12 +95,18 @@ class RoadMap:
 
 
 def road_map(*, viewer: Any) -> RoadMap:
-    rows = list(initiatives(viewer=viewer).order_by("cycle__fiscal_year__year", "subject__number", "position"))
+    rows = list(
+        initiatives(viewer=viewer).order_by(
+            "cycle__fiscal_year__year", "subject__number", "position"
+        )
+    )
     by_pk = {i.pk: i for i in rows}
     chains: list[Lineage] = []
     chain_of: dict[int, Lineage] = {}
     for initiative in rows:
-        chain = chain_of.get(initiative.predecessor_id) if initiative.predecessor_id in by_pk else None
+        chain = (
+            chain_of.get(initiative.predecessor_id) if initiative.predecessor_id in by_pk else None
+        )
         if chain is None:
             chain = Lineage(initiative.subject, {})
             chains.append(chain)
@@ -98,7 +118,9 @@ def road_map(*, viewer: Any) -> RoadMap:
     counts: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
     for initiative in rows:
         if initiative.rating:
-            counts[(initiative.subject.number, initiative.cycle.fiscal_year.year)][initiative.rating] += 1
+            counts[(initiative.subject.number, initiative.cycle.fiscal_year.year)][
+                initiative.rating
+            ] += 1
     year_list = sorted({i.cycle.fiscal_year.year for i in rows})
     return RoadMap(year_list, dict(lineages), dict(counts), list(Subject.objects.all()))
 
@@ -107,19 +129,41 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
     """What the viewer (or the units they answer for) must do next in the cycle."""
     today = timezone.localdate()
     tasks: list[Task] = []
-    open_rows = initiatives(viewer=viewer).exclude(status=Status.CONFIRMED).exclude(cycle__phase="closed")
+    open_rows = (
+        initiatives(viewer=viewer).exclude(status=Status.CONFIRMED).exclude(cycle__phase="closed")
+    )
     for initiative in open_rows:
         unit = initiative.owner_unit
         url = reverse("cycle:initiative", args=[initiative.pk])
         cycle = initiative.cycle
         if initiative.status == Status.DRAFT and can(viewer, "cycle.approve", unit):
-            tasks.append(Task(_("Approve the plan of %(i)s") % {"i": initiative}, url, _("Approver"), cycle.plan_due))
-        elif initiative.status == Status.APPROVED and (can(viewer, "cycle.change", unit) or can(viewer, "cycle.submit", unit)):
+            tasks.append(
+                Task(
+                    _("Approve the plan of %(i)s") % {"i": initiative},
+                    url,
+                    _("Approver"),
+                    cycle.plan_due,
+                )
+            )
+        elif initiative.status == Status.APPROVED and (
+            can(viewer, "cycle.change", unit) or can(viewer, "cycle.submit", unit)
+        ):
             has_results = any(m.column == Column.RESULT for m in initiative.measures.all())
-            what = _("Propose the self-assessment of %(i)s") if has_results else _("Enter the results of %(i)s")
+            what = (
+                _("Propose the self-assessment of %(i)s")
+                if has_results
+                else _("Enter the results of %(i)s")
+            )
             tasks.append(Task(what % {"i": initiative}, url, unit.name, cycle.results_due))
         elif initiative.status == Status.PROPOSED and can(viewer, "cycle.review", unit):
-            tasks.append(Task(_("Review the proposed rating of %(i)s") % {"i": initiative}, url, _("CSR Management Office"), cycle.review_due))
+            tasks.append(
+                Task(
+                    _("Review the proposed rating of %(i)s") % {"i": initiative},
+                    url,
+                    _("CSR Management Office"),
+                    cycle.review_due,
+                )
+            )
     for task in tasks:
         task.overdue = bool(task.due and task.due < today)
     return tasks
@@ -138,7 +182,9 @@ def dashboard_panel(viewer: Any) -> Panel | None:
     current = years(viewer=viewer).exclude(phase="closed").first() or years(viewer=viewer).first()
     if current is not None:
         counts = status_counts(viewer=viewer, year=current.year)
-        panel.summary = [(f"{current.fiscal_year} — {current.get_phase_display()}", "")] + [
-            (label, counts.get(value, 0)) for value, label in Status.choices
+        summary: list[tuple[str, Any]] = [
+            (f"{current.fiscal_year} — {current.get_phase_display()}", "")
         ]
+        summary += [(str(label), counts.get(value, 0)) for value, label in Status.choices]
+        panel.summary = summary
     return panel

@@ -74,7 +74,9 @@ def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
     cycle.phase = phase
     stamp(cycle, actor)
     cycle.save(update_fields=["phase"])
-    record_event(actor=actor, verb="cycle.phase_changed", target=cycle, data={"from": old, "to": phase})
+    record_event(
+        actor=actor, verb="cycle.phase_changed", target=cycle, data={"from": old, "to": phase}
+    )
     return cycle
 
 
@@ -98,11 +100,17 @@ def _set_column(
             stamp(measure, actor, "revised" if mark_revised else "")
             measure.save()
         else:
-            measure = Measure(initiative=initiative, column=column, position=position, text=text, revised=mark_revised)
+            measure = Measure(
+                initiative=initiative,
+                column=column,
+                position=position,
+                text=text,
+                revised=mark_revised,
+            )
             stamp(measure, actor)
             measure.save()
         changed = True
-    for measure in current[len(items):]:
+    for measure in current[len(items) :]:
         stamp(measure, actor, "removed")
         measure.delete()
         changed = True
@@ -128,7 +136,9 @@ def create_initiative(
         raise ValidationError({"planned": _("An initiative needs at least one planned measure.")})
     if position is None:
         position = Initiative.objects.filter(cycle=cycle, subject=subject).count() + 1
-    initiative = Initiative(cycle=cycle, subject=subject, owner_unit=owner_unit, position=position, notes=notes)
+    initiative = Initiative(
+        cycle=cycle, subject=subject, owner_unit=owner_unit, position=position, notes=notes
+    )
     initiative.full_clean()
     stamp(initiative, actor)
     initiative.save()
@@ -156,8 +166,11 @@ def revise_plan(
         raise ValidationError({"planned": _("An initiative needs at least one planned measure.")})
     if _set_column(initiative, Column.PLANNED, planned, actor=actor, mark_revised=approved):
         record_event(
-            actor=actor, verb="initiative.plan_revised" if approved else "initiative.plan_edited",
-            target=initiative, org_unit=initiative.owner_unit, data={"reason": reason} if reason else {},
+            actor=actor,
+            verb="initiative.plan_revised" if approved else "initiative.plan_edited",
+            target=initiative,
+            org_unit=initiative.owner_unit,
+            data={"reason": reason} if reason else {},
         )
     return initiative
 
@@ -167,11 +180,19 @@ def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
     _lock(initiative)
     require(actor, "cycle.approve", initiative.owner_unit)
     if initiative.status != Status.DRAFT:
-        raise ValidationError(_("Only a draft plan can be approved (this one is %(status)s).") % {"status": initiative.get_status_display()})
+        raise ValidationError(
+            _("Only a draft plan can be approved (this one is %(status)s).")
+            % {"status": initiative.get_status_display()}
+        )
     initiative.status = Status.APPROVED
     stamp(initiative, actor)
     initiative.save(update_fields=["status"])
-    record_event(actor=actor, verb="initiative.plan_approved", target=initiative, org_unit=initiative.owner_unit)
+    record_event(
+        actor=actor,
+        verb="initiative.plan_approved",
+        target=initiative,
+        org_unit=initiative.owner_unit,
+    )
     return initiative
 
 
@@ -179,10 +200,18 @@ def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
 def approve_year_plan(*, actor: Any, cycle: CycleYear) -> int:
     """Approve every draft plan of the year that the actor may approve; move to execution."""
     count = 0
-    for initiative in Initiative.objects.visible_to(actor, "cycle.approve").filter(cycle=cycle, status=Status.DRAFT).select_related("owner_unit"):
+    for initiative in (
+        Initiative.objects.visible_to(actor, "cycle.approve")
+        .filter(cycle=cycle, status=Status.DRAFT)
+        .select_related("owner_unit")
+    ):
         approve_plan(actor=actor, initiative=initiative)
         count += 1
-    if can(actor, "cycle.manage") and cycle.phase == Phase.PLANNING and not cycle.initiatives.filter(status=Status.DRAFT).exists():
+    if (
+        can(actor, "cycle.manage")
+        and cycle.phase == Phase.PLANNING
+        and not cycle.initiatives.filter(status=Status.DRAFT).exists()
+    ):
         set_phase(actor=actor, cycle=cycle, phase=Phase.EXECUTION)
     return count
 
@@ -201,47 +230,77 @@ def enter_results(
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
     if initiative.status not in (Status.APPROVED,):
-        raise ValidationError(_("Results are entered once the plan is approved and before the rating is proposed (status: %(status)s).") % {"status": initiative.get_status_display()})
+        raise ValidationError(
+            _(
+                "Results are entered once the plan is approved and before the rating is proposed (status: %(status)s)."
+            )
+            % {"status": initiative.get_status_display()}
+        )
     changed = _set_column(initiative, Column.RESULT, results, actor=actor, mark_revised=False)
     if next_planned is not None:
-        changed |= _set_column(initiative, Column.NEXT, next_planned, actor=actor, mark_revised=False)
+        changed |= _set_column(
+            initiative, Column.NEXT, next_planned, actor=actor, mark_revised=False
+        )
     if notes is not None and notes != initiative.notes:
         initiative.notes = notes
         stamp(initiative, actor)
         initiative.save(update_fields=["notes"])
         changed = True
     if changed:
-        record_event(actor=actor, verb="initiative.results_entered", target=initiative, org_unit=initiative.owner_unit)
+        record_event(
+            actor=actor,
+            verb="initiative.results_entered",
+            target=initiative,
+            org_unit=initiative.owner_unit,
+        )
     return initiative
 
 
 @transaction.atomic
-def propose_rating(*, actor: Any, initiative: Initiative, rating: int, comment: str = "") -> Initiative:
+def propose_rating(
+    *, actor: Any, initiative: Initiative, rating: int, comment: str = ""
+) -> Initiative:
     """The owner's self-assessment: 3 achieved, 2 at least 90% achieved, 1 not achieved."""
     _lock(initiative)
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.submit", initiative.owner_unit)
     if initiative.status != Status.APPROVED:
-        raise ValidationError(_("A rating is proposed after the plan is approved (status: %(status)s).") % {"status": initiative.get_status_display()})
+        raise ValidationError(
+            _("A rating is proposed after the plan is approved (status: %(status)s).")
+            % {"status": initiative.get_status_display()}
+        )
     if rating not in (1, 2, 3):
         raise ValidationError({"rating": _("The rating is 1, 2 or 3 stars.")})
     if not initiative.measures.filter(column=Column.RESULT).exists():
-        raise ValidationError({"results": _("Enter the results before proposing a self-assessment.")})
+        raise ValidationError(
+            {"results": _("Enter the results before proposing a self-assessment.")}
+        )
     initiative.proposed_rating = rating
     initiative.status = Status.PROPOSED
     stamp(initiative, actor, comment)
     initiative.save(update_fields=["proposed_rating", "status"])
-    record_event(actor=actor, verb="initiative.rating_proposed", target=initiative, org_unit=initiative.owner_unit, data={"rating": rating, **({"comment": comment} if comment else {})})
+    record_event(
+        actor=actor,
+        verb="initiative.rating_proposed",
+        target=initiative,
+        org_unit=initiative.owner_unit,
+        data={"rating": rating, **({"comment": comment} if comment else {})},
+    )
     return initiative
 
 
 @transaction.atomic
-def confirm_rating(*, actor: Any, initiative: Initiative, rating: int | None = None, note: str = "") -> Initiative:
+def confirm_rating(
+    *, actor: Any, initiative: Initiative, rating: int | None = None, note: str = ""
+) -> Initiative:
     """The CSR office confirms (or corrects, with a note) the proposed self-assessment."""
     _lock(initiative)
     require(actor, "cycle.review", initiative.owner_unit)
     if initiative.status != Status.PROPOSED:
-        raise ValidationError(_("Only a proposed rating can be confirmed (status: %(status)s).") % {"status": initiative.get_status_display()})
+        raise ValidationError(
+            _("Only a proposed rating can be confirmed (status: %(status)s).")
+            % {"status": initiative.get_status_display()}
+        )
     final = rating or initiative.proposed_rating
     if final not in (1, 2, 3):
         raise ValidationError({"rating": _("The rating is 1, 2 or 3 stars.")})
@@ -252,7 +311,17 @@ def confirm_rating(*, actor: Any, initiative: Initiative, rating: int | None = N
     initiative.status = Status.CONFIRMED
     stamp(initiative, actor, note)
     initiative.save(update_fields=["rating", "review_note", "status"])
-    record_event(actor=actor, verb="initiative.rating_confirmed", target=initiative, org_unit=initiative.owner_unit, data={"proposed": initiative.proposed_rating, "confirmed": final, **({"note": note} if note else {})})
+    record_event(
+        actor=actor,
+        verb="initiative.rating_confirmed",
+        target=initiative,
+        org_unit=initiative.owner_unit,
+        data={
+            "proposed": initiative.proposed_rating,
+            "confirmed": final,
+            **({"note": note} if note else {}),
+        },
+    )
     return initiative
 
 
@@ -270,18 +339,36 @@ def return_for_rework(*, actor: Any, initiative: Initiative, note: str) -> Initi
     initiative.review_note = note
     stamp(initiative, actor, note)
     initiative.save(update_fields=["status", "rating", "review_note"])
-    record_event(actor=actor, verb="initiative.returned", target=initiative, org_unit=initiative.owner_unit, data={"note": note})
+    record_event(
+        actor=actor,
+        verb="initiative.returned",
+        target=initiative,
+        org_unit=initiative.owner_unit,
+        data={"note": note},
+    )
     return initiative
 
 
 @transaction.atomic
-def add_evidence(*, actor: Any, initiative: Initiative, upload: Any, description: str = "") -> Evidence:
+def add_evidence(
+    *, actor: Any, initiative: Initiative, upload: Any, description: str = ""
+) -> Evidence:
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
-    evidence = Evidence(initiative=initiative, file=upload, description=description,
-                        uploaded_by=actor if getattr(actor, "pk", None) else None)
+    evidence = Evidence(
+        initiative=initiative,
+        file=upload,
+        description=description,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
     evidence.save()
-    record_event(actor=actor, verb="initiative.evidence_added", target=initiative, org_unit=initiative.owner_unit, data={"file": evidence.file.name})
+    record_event(
+        actor=actor,
+        verb="initiative.evidence_added",
+        target=initiative,
+        org_unit=initiative.owner_unit,
+        data={"file": evidence.file.name},
+    )
     return evidence
 
 
@@ -294,11 +381,21 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
     starts with the measures marked "(ongoing)". This year moves to closed."""
     require(actor, "cycle.manage")
     if not allow_unconfirmed:
-        pending = [str(i) for i in cycle.initiatives.exclude(status=Status.CONFIRMED).select_related("cycle__fiscal_year", "subject")]
+        pending = [
+            str(i)
+            for i in cycle.initiatives.exclude(status=Status.CONFIRMED).select_related(
+                "cycle__fiscal_year", "subject"
+            )
+        ]
         if pending:
-            raise ValidationError(_("Confirm every rating first; still open: %(list)s.") % {"list": ", ".join(pending)})
+            raise ValidationError(
+                _("Confirm every rating first; still open: %(list)s.")
+                % {"list": ", ".join(pending)}
+            )
     if hasattr(cycle, "opened_next"):
-        raise ValidationError(_("FY%(year)d has already been carried forward.") % {"year": cycle.year})
+        raise ValidationError(
+            _("FY%(year)d has already been carried forward.") % {"year": cycle.year}
+        )
     target_year = cycle.year + 1
     existing = CycleYear.objects.filter(fiscal_year__year=target_year).first()
     if existing is not None:
@@ -310,29 +407,65 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
     new_cycle.opened_from = cycle
     stamp(new_cycle, actor)
     new_cycle.save(update_fields=["opened_from"])
-    initiatives = cycle.initiatives.select_related("subject", "owner_unit").prefetch_related("measures")
+    initiatives = cycle.initiatives.select_related("subject", "owner_unit").prefetch_related(
+        "measures"
+    )
     created = 0
     for old in initiatives:
         next_items = old.next_planned
         if not next_items:
             continue  # nothing planned for next year: the initiative ends here
-        new = Initiative(cycle=new_cycle, subject=old.subject, owner_unit=old.owner_unit, position=old.position, predecessor=old, language=old.language)
+        new = Initiative(
+            cycle=new_cycle,
+            subject=old.subject,
+            owner_unit=old.owner_unit,
+            position=old.position,
+            predecessor=old,
+            language=old.language,
+        )
         stamp(new, actor, f"carried forward from {old}")
         new.save()
         for position, source in enumerate(next_items, start=1):
-            stamp(Measure(initiative=new, column=Column.PLANNED, position=position, text=source.text, carried_from=source), actor).save()
+            stamp(
+                Measure(
+                    initiative=new,
+                    column=Column.PLANNED,
+                    position=position,
+                    text=source.text,
+                    carried_from=source,
+                ),
+                actor,
+            ).save()
         for position, source in enumerate((m for m in next_items if m.ongoing), start=1):
-            stamp(Measure(initiative=new, column=Column.NEXT, position=position, text=source.text, carried_from=source), actor).save()
+            stamp(
+                Measure(
+                    initiative=new,
+                    column=Column.NEXT,
+                    position=position,
+                    text=source.text,
+                    carried_from=source,
+                ),
+                actor,
+            ).save()
         created += 1
     if cycle.phase != Phase.CLOSED:
         set_phase(actor=actor, cycle=cycle, phase=Phase.CLOSED)
-    record_event(actor=actor, verb="cycle.carried_forward", target=new_cycle, data={"from": cycle.year, "initiatives": created})
+    record_event(
+        actor=actor,
+        verb="cycle.carried_forward",
+        target=new_cycle,
+        data={"from": cycle.year, "initiatives": created},
+    )
     return new_cycle
 
 
 def _lock(initiative: Initiative) -> Initiative:
     """Re-read the row under a lock so a transition sees the current status, not a stale copy."""
-    fresh = Initiative.objects.select_for_update().select_related("owner_unit", "cycle__fiscal_year", "subject").get(pk=initiative.pk)
+    fresh = (
+        Initiative.objects.select_for_update()
+        .select_related("owner_unit", "cycle__fiscal_year", "subject")
+        .get(pk=initiative.pk)
+    )
     initiative.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
     return initiative
 

@@ -33,20 +33,84 @@ UNITS: list[tuple[str, str, str, str | None, str, bool, str]] = [
     ("hm-group", "Hitachi Metals Group", UnitKind.GROUP, None, "JP", True, "日立金属グループ"),
     ("hm", "Hitachi Metals, Ltd.", UnitKind.COMPANY, "hm-group", "JP", True, "日立金属株式会社"),
     ("csr-office", "CSR Management Office", UnitKind.DIVISION, "hm", "JP", True, "CSR推進室"),
-    ("compliance", "Compliance Department", UnitKind.DIVISION, "hm", "JP", True, "コンプライアンス部"),
+    (
+        "compliance",
+        "Compliance Department",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "コンプライアンス部",
+    ),
     ("hr", "Human Resources Department", UnitKind.DIVISION, "hm", "JP", True, "人事部"),
-    ("safety-health", "Safety and Health Department", UnitKind.DIVISION, "hm", "JP", True, "安全衛生部"),
-    ("environment", "Environmental Management Department", UnitKind.DIVISION, "hm", "JP", True, "環境管理部"),
+    (
+        "safety-health",
+        "Safety and Health Department",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "安全衛生部",
+    ),
+    (
+        "environment",
+        "Environmental Management Department",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "環境管理部",
+    ),
     ("procurement", "Procurement Department", UnitKind.DIVISION, "hm", "JP", True, "調達部"),
-    ("infosys", "Information Systems Department", UnitKind.DIVISION, "hm", "JP", True, "情報システム部"),
-    ("research", "Global Research & Innovative Technology Center", UnitKind.DIVISION, "hm", "JP", True, "研究開発センター"),
+    (
+        "infosys",
+        "Information Systems Department",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "情報システム部",
+    ),
+    (
+        "research",
+        "Global Research & Innovative Technology Center",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "研究開発センター",
+    ),
     ("legal", "Legal Department", UnitKind.DIVISION, "hm", "JP", True, "法務部"),
     ("steel-div", "Specialty Steel Division", UnitKind.DIVISION, "hm", "JP", True, "特殊鋼事業部"),
     ("yasugi-works", "Yasugi Works", UnitKind.SITE, "steel-div", "JP", True, "安来工場"),
-    ("magnet-div", "Magnetic Materials Division", UnitKind.DIVISION, "hm", "JP", True, "磁性材料事業部"),
+    (
+        "magnet-div",
+        "Magnetic Materials Division",
+        UnitKind.DIVISION,
+        "hm",
+        "JP",
+        True,
+        "磁性材料事業部",
+    ),
     ("kumagaya-works", "Kumagaya Works", UnitKind.SITE, "magnet-div", "JP", True, "熊谷工場"),
-    ("hm-tools-jp", "HM Precision Tools Co., Ltd. (demo)", UnitKind.COMPANY, "hm-group", "JP", True, "HMプレシジョンツール株式会社（デモ）"),
-    ("hm-tools-jp-plant", "Moka Plant (demo)", UnitKind.SITE, "hm-tools-jp", "JP", True, "真岡工場（デモ）"),
+    (
+        "hm-tools-jp",
+        "HM Precision Tools Co., Ltd. (demo)",
+        UnitKind.COMPANY,
+        "hm-group",
+        "JP",
+        True,
+        "HMプレシジョンツール株式会社（デモ）",
+    ),
+    (
+        "hm-tools-jp-plant",
+        "Moka Plant (demo)",
+        UnitKind.SITE,
+        "hm-tools-jp",
+        "JP",
+        True,
+        "真岡工場（デモ）",
+    ),
     ("hm-america", "HM America, Inc. (demo)", UnitKind.COMPANY, "hm-group", "US", True, ""),
     ("hm-america-nc", "North Carolina Plant (demo)", UnitKind.SITE, "hm-america", "US", True, ""),
     ("hm-suzhou", "HM (Suzhou) Co., Ltd. (demo)", UnitKind.COMPANY, "hm-group", "CN", True, ""),
@@ -66,13 +130,56 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("csr", "Sato Hanako", Role.CSR_ADMIN, "hm-group", "CSR Management Office: owns the cycle, confirms ratings, sees everything", staff=True),
-    DemoUser("risk", "Suzuki Ichiro", Role.GROUP_RISK_OFFICER, "hm-group", "Group Risk Management Officer: reads all, approves plans"),
-    DemoUser("officer-hm", "Takahashi Ken", Role.COMPANY_RISK_OFFICER, "hm", "risk officer of Hitachi Metals, Ltd.: enters results, proposes ratings"),
-    DemoUser("officer-us", "Jane Miller", Role.COMPANY_RISK_OFFICER, "hm-america", "risk officer of HM America: sees only HM America"),
-    DemoUser("officer-cn", "Li Wei", Role.COMPANY_RISK_OFFICER, "hm-suzhou", "risk officer of HM (Suzhou): sees only HM (Suzhou)"),
-    DemoUser("compliance", "Tanaka Yui", Role.COMPLIANCE_DEPT, "compliance", "compliance department: its own initiatives only"),
-    DemoUser("auditor", "Watanabe Jun", Role.AUDITOR, "hm-group", "internal auditor: read-only, everything"),
+    DemoUser(
+        "csr",
+        "Sato Hanako",
+        Role.CSR_ADMIN,
+        "hm-group",
+        "CSR Management Office: owns the cycle, confirms ratings, sees everything",
+        staff=True,
+    ),
+    DemoUser(
+        "risk",
+        "Suzuki Ichiro",
+        Role.GROUP_RISK_OFFICER,
+        "hm-group",
+        "Group Risk Management Officer: reads all, approves plans",
+    ),
+    DemoUser(
+        "officer-hm",
+        "Takahashi Ken",
+        Role.COMPANY_RISK_OFFICER,
+        "hm",
+        "risk officer of Hitachi Metals, Ltd.: enters results, proposes ratings",
+    ),
+    DemoUser(
+        "officer-us",
+        "Jane Miller",
+        Role.COMPANY_RISK_OFFICER,
+        "hm-america",
+        "risk officer of HM America: sees only HM America",
+    ),
+    DemoUser(
+        "officer-cn",
+        "Li Wei",
+        Role.COMPANY_RISK_OFFICER,
+        "hm-suzhou",
+        "risk officer of HM (Suzhou): sees only HM (Suzhou)",
+    ),
+    DemoUser(
+        "compliance",
+        "Tanaka Yui",
+        Role.COMPLIANCE_DEPT,
+        "compliance",
+        "compliance department: its own initiatives only",
+    ),
+    DemoUser(
+        "auditor",
+        "Watanabe Jun",
+        Role.AUDITOR,
+        "hm-group",
+        "internal auditor: read-only, everything",
+    ),
     DemoUser("employee", "Ito Daiki", Role.EMPLOYEE, "yasugi-works", "employee: no cycle access"),
 ]
 
@@ -84,7 +191,18 @@ def is_built() -> bool:
 def _people(units: dict[str, OrgUnit]) -> None:
     """A few people per unit, deterministic, so that lists and scopes have content."""
     levels = ["General manager", "Manager", "Chief", "Staff", "Staff", "Operator"]
-    families = ["Sato", "Suzuki", "Takahashi", "Tanaka", "Ito", "Watanabe", "Yamamoto", "Nakamura", "Kobayashi", "Kato"]
+    families = [
+        "Sato",
+        "Suzuki",
+        "Takahashi",
+        "Tanaka",
+        "Ito",
+        "Watanabe",
+        "Yamamoto",
+        "Nakamura",
+        "Kobayashi",
+        "Kato",
+    ]
     given = ["Hanako", "Ichiro", "Ken", "Yui", "Daiki", "Jun", "Aoi", "Ren", "Mei", "Sota"]
     number = 1000
     for index, unit in enumerate(units.values()):
@@ -108,13 +226,23 @@ def _users(units: dict[str, OrgUnit], actor: Any) -> dict[str, Any]:
     User = get_user_model()
     users: dict[str, Any] = {}
     for spec in USERS:
-        user = User.objects.create_user(spec.username, email=f"{spec.username}@example.com", password=DEMO_PASSWORD)
+        user = User.objects.create_user(
+            spec.username, email=f"{spec.username}@example.com", password=DEMO_PASSWORD
+        )
         user.first_name = spec.name
         user.is_staff = spec.staff
         user.save()
-        org_services.grant_role(actor=actor, user=user, role=spec.role, org_unit=units[spec.unit], include_descendants=True)
+        org_services.grant_role(
+            actor=actor,
+            user=user,
+            role=spec.role,
+            org_unit=units[spec.unit],
+            include_descendants=True,
+        )
         users[spec.username] = user
-    admin = User.objects.create_superuser("admin", email="admin@example.com", password=DEMO_PASSWORD)
+    admin = User.objects.create_superuser(
+        "admin", email="admin@example.com", password=DEMO_PASSWORD
+    )
     users["admin"] = admin
     return users
 
@@ -129,13 +257,21 @@ def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
     created = []
     for row in table["initiatives"]:
         initiative = cycle_services.create_initiative(
-            actor=csr, cycle=cycle, subject=subjects[row["subject"]], owner_unit=units[row["owner"]],
+            actor=csr,
+            cycle=cycle,
+            subject=subjects[row["subject"]],
+            owner_unit=units[row["owner"]],
             planned=row["planned"],
         )
         created.append((initiative, row))
     cycle_services.approve_year_plan(actor=risk, cycle=cycle)
     for initiative, row in created:
-        cycle_services.enter_results(actor=owner, initiative=initiative, results=row["results"], next_planned=row["next_planned"])
+        cycle_services.enter_results(
+            actor=owner,
+            initiative=initiative,
+            results=row["results"],
+            next_planned=row["next_planned"],
+        )
         cycle_services.propose_rating(actor=owner, initiative=initiative, rating=int(row["rating"]))
         cycle_services.confirm_rating(actor=csr, initiative=initiative)
     cycle_services.set_phase(actor=csr, cycle=cycle, phase="review")
@@ -148,8 +284,14 @@ def build_demo() -> dict[str, Any]:
     units: dict[str, OrgUnit] = {}
     for code, name, kind, parent, country, consolidated, name_ja in UNITS:
         units[code] = org_services.create_unit(
-            actor=system, code=code, name=name, kind=kind, parent=units.get(parent) if parent else None,
-            country=country, consolidated=consolidated, name_ja=name_ja,
+            actor=system,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=units.get(parent) if parent else None,
+            country=country,
+            consolidated=consolidated,
+            name_ja=name_ja,
         )
     _people(units)
     users = _users(units, system)

@@ -8,19 +8,45 @@ from tatara.organisation.models import OrgUnit, Person
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )  # type: ignore[assignment]
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "code", "name", "kind", "parent", "country", "consolidated", "is_active", "depth"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "country",
+            "consolidated",
+            "is_active",
+            "depth",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
-    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    org_unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Person
-        fields = ["id", "employee_number", "full_name", "email", "org_unit", "job_level", "employment_type", "hire_date", "leave_date", "language", "is_active"]
+        fields = [
+            "id",
+            "employee_number",
+            "full_name",
+            "email",
+            "org_unit",
+            "job_level",
+            "employment_type",
+            "hire_date",
+            "leave_date",
+            "language",
+            "is_active",
+        ]
 
 
 class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -22,13 +22,22 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tatara.core.audit import record_event, stamp
+from tatara.core.permissions import require
 from tatara.core.tabular import CellError, ImportRejected, read_table
 from tatara.organisation.choices import EmploymentType
 from tatara.organisation.models import OrgUnit, Person
 
 REQUIRED = ("employee_number", "full_name", "org_unit")
 OPTIONAL = ("email", "job_level", "employment_type", "hire_date", "language")
-TRACKED = ("full_name", "email", "org_unit_id", "job_level", "employment_type", "hire_date", "language")
+TRACKED = (
+    "full_name",
+    "email",
+    "org_unit_id",
+    "job_level",
+    "employment_type",
+    "hire_date",
+    "language",
+)
 
 
 @dataclass
@@ -63,7 +72,11 @@ def _validate(table: Any) -> list[dict[str, Any]]:
         if not number:
             errors.append(row.error("employee_number", "is empty"))
         elif number in seen:
-            errors.append(row.error("employee_number", f"{number} appears again (first on row {seen[number]})"))
+            errors.append(
+                row.error(
+                    "employee_number", f"{number} appears again (first on row {seen[number]})"
+                )
+            )
         else:
             seen[number] = row.number
         record["employee_number"] = number
@@ -84,7 +97,9 @@ def _validate(table: Any) -> list[dict[str, Any]]:
         record["job_level"] = row.text("job_level")
         kind = row.text("employment_type") or EmploymentType.REGULAR
         if kind not in types:
-            errors.append(row.error("employment_type", f"{kind!r} is not one of {', '.join(sorted(types))}"))
+            errors.append(
+                row.error("employment_type", f"{kind!r} is not one of {', '.join(sorted(types))}")
+            )
         record["employment_type"] = kind
         raw_date = row.values.get("hire_date")
         record["hire_date"] = None
@@ -96,7 +111,9 @@ def _validate(table: Any) -> list[dict[str, Any]]:
             try:
                 record["hire_date"] = _parse_date(row.text("hire_date"))
             except ValueError:
-                errors.append(row.error("hire_date", f"{row.text('hire_date')!r} is not a date (YYYY-MM-DD)"))
+                errors.append(
+                    row.error("hire_date", f"{row.text('hire_date')!r} is not a date (YYYY-MM-DD)")
+                )
         record["language"] = row.text("language") or "ja"
         records.append(record)
     if errors:
@@ -113,6 +130,7 @@ def import_people(
     dry_run: bool = False,
     mark_leavers: bool = True,
 ) -> HrChanges:
+    require(actor, "organisation.manage")
     table = read_table(source, name=name, required=REQUIRED, optional=OPTIONAL)
     records = _validate(table)
     changes = HrChanges()
@@ -141,7 +159,11 @@ def import_people(
                 changes.movers.append(person.employee_number)
             else:
                 changes.updated.append(person.employee_number)
-            stamp(person, actor, "HR import: " + ("mover" if moved else "rejoiner" if rejoined else "update"))
+            stamp(
+                person,
+                actor,
+                "HR import: " + ("mover" if moved else "rejoiner" if rejoined else "update"),
+            )
             person.save()
         if mark_leavers:
             for person in existing.values():
@@ -151,8 +173,14 @@ def import_people(
                     person.save()
                     changes.leavers.append(person.employee_number)
         record_event(
-            actor=actor, verb="people.imported",
-            data={"file": table.file, "as_of": as_of.isoformat(), "summary": changes.summary(), "dry_run": dry_run},
+            actor=actor,
+            verb="people.imported",
+            data={
+                "file": table.file,
+                "as_of": as_of.isoformat(),
+                "summary": changes.summary(),
+                "dry_run": dry_run,
+            },
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -22,14 +22,21 @@ class OrgUnit(TranslatableModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
     consolidated = models.BooleanField(
-        _("consolidated"), default=True,
+        _("consolidated"),
+        default=True,
         help_text=_("Counts toward group (consolidated) figures."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -46,10 +53,14 @@ class OrgUnit(TranslatableModel):
         return self.name
 
     def clean(self) -> None:
-        parent_kind = self.parent.kind if self.parent_id else None
+        parent_kind = self.parent.kind if self.parent is not None else None
         if self.kind and parent_kind not in ALLOWED_PARENTS[self.kind]:
-            raise ValidationError({"parent": _("A %(kind)s cannot sit under %(parent)s.") % {
-                "kind": self.get_kind_display(), "parent": parent_kind or _("nothing")}})
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot sit under %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": parent_kind or _("nothing")}
+                }
+            )
 
     def company(self) -> OrgUnit | None:
         """The nearest company at or above this unit."""
@@ -68,14 +79,27 @@ class Person(models.Model):
     employee_number = models.CharField(_("employee number"), max_length=40, unique=True)
     full_name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit"))
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit")
+    )
     job_level = models.CharField(_("job level"), max_length=60, blank=True)
-    employment_type = models.CharField(_("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.REGULAR)
+    employment_type = models.CharField(
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.REGULAR,
+    )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="ja")
     is_active = models.BooleanField(_("employed"), default=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "org_unit"
@@ -93,9 +117,13 @@ class Person(models.Model):
 class RoleAssignment(models.Model):
     """A role granted to a user on an org unit, with or without the unit's descendants."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
     include_descendants = models.BooleanField(_("includes units below"), default=True)
     active = models.BooleanField(default=True)
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -107,7 +135,9 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "org_unit"], name="unique_role_per_unit"),
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit"], name="unique_role_per_unit"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from tatara.core.audit import record_event, stamp
-from tatara.core.permissions import forget_grants
+from tatara.core.permissions import forget_grants, require
 from tatara.organisation.models import OrgUnit, RoleAssignment
 
 
@@ -30,9 +30,15 @@ def create_unit(
     consolidated: bool = True,
     name_ja: str = "",
 ) -> OrgUnit:
+    require(actor, "organisation.manage")
     unit = OrgUnit(
-        code=code, name=name, kind=kind, parent=parent, country=country.upper(),
-        consolidated=consolidated, translations={"ja": {"name": name_ja}} if name_ja else {},
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        country=country.upper(),
+        consolidated=consolidated,
+        translations={"ja": {"name": name_ja}} if name_ja else {},
     )
     unit.full_clean(exclude=["path"])
     stamp(unit, actor)
@@ -45,6 +51,7 @@ def create_unit(
 
 @transaction.atomic
 def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    require(actor, "organisation.manage")
     """Re-parent a unit and its whole subtree, keeping paths right."""
     if new_parent.path.startswith(unit.path):
         raise ValueError("a unit cannot move under itself or its descendants")
@@ -57,12 +64,15 @@ def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     unit.save()
     depth_shift = unit.depth - (old_path.count("/") - 2)
     for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
-        child.path = unit.path + child.path[len(old_path):]
+        child.path = unit.path + child.path[len(old_path) :]
         child.depth += depth_shift
         stamp(child, actor)
         child.save(update_fields=["path", "depth"])
     record_event(
-        actor=actor, verb="org_unit.moved", target=unit, org_unit=unit,
+        actor=actor,
+        verb="org_unit.moved",
+        target=unit,
+        org_unit=unit,
         data={"from": str(old_parent), "to": str(new_parent)},
     )
     return unit
@@ -72,13 +82,19 @@ def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
 def grant_role(
     *, actor: Any, user: Any, role: str, org_unit: OrgUnit, include_descendants: bool = True
 ) -> RoleAssignment:
+    require(actor, "organisation.manage")
     assignment, _created = RoleAssignment.objects.update_or_create(
-        user=user, role=role, org_unit=org_unit,
+        user=user,
+        role=role,
+        org_unit=org_unit,
         defaults={"include_descendants": include_descendants, "active": True},
     )
     forget_grants(user)
     record_event(
-        actor=actor, verb="role.granted", target=assignment, org_unit=org_unit,
+        actor=actor,
+        verb="role.granted",
+        target=assignment,
+        org_unit=org_unit,
         data={"user": user.get_username(), "role": role, "descendants": include_descendants},
     )
     return assignment
@@ -86,6 +102,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+    require(actor, "organisation.manage")
     stamp(assignment, actor)
     assignment.active = False
     assignment.save(update_fields=["active"])

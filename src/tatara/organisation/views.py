@@ -19,7 +19,14 @@ from tatara.organisation.forms import PeopleImportForm
 def tree(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "organisation.view"):
         raise PermissionDenied
-    return render(request, "organisation/tree.html", {"units": selectors.units(viewer=request.user), "can_manage": can(request.user, "organisation.manage")})
+    return render(
+        request,
+        "organisation/tree.html",
+        {
+            "units": selectors.units(viewer=request.user),
+            "can_manage": can(request.user, "organisation.manage"),
+        },
+    )
 
 
 @require_GET
@@ -28,7 +35,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if unit is None:
         raise Http404
     people = selectors.people(viewer=request.user).filter(org_unit=unit, is_active=True)[:200]
-    return render(request, "organisation/unit.html", {"unit": unit, "people": people, "trail": trail_for(unit)})
+    return render(
+        request,
+        "organisation/unit.html",
+        {"unit": unit, "people": people, "trail": trail_for(unit)},
+    )
 
 
 @require_GET
@@ -38,7 +49,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.people(viewer=request.user).order_by("employee_number")
     query = request.GET.get("q", "").strip()
     if query:
-        rows = rows.filter(full_name__icontains=query) | rows.filter(employee_number__icontains=query)
+        rows = rows.filter(full_name__icontains=query) | rows.filter(
+            employee_number__icontains=query
+        )
     if request.GET.get("all") != "1":
         rows = rows.filter(is_active=True)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -55,14 +68,23 @@ def people_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = hr_import.import_people(
-                upload, name=upload.name, actor=request.user,
-                as_of=form.cleaned_data["as_of"], dry_run=form.cleaned_data["dry_run"],
+                upload,
+                name=upload.name,
+                actor=request.user,
+                as_of=form.cleaned_data["as_of"],
+                dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRejected as exc:
             errors = exc.errors
         else:
             if form.cleaned_data["dry_run"]:
-                messages.info(request, _("Checked, nothing changed: %(s)s") % {"s": result.summary()})
+                messages.info(
+                    request, _("Checked, nothing changed: %(s)s") % {"s": result.summary()}
+                )
             else:
                 messages.success(request, _("Applied: %(s)s") % {"s": result.summary()})
-    return render(request, "organisation/people_import.html", {"form": form, "result": result, "errors": errors})
+    return render(
+        request,
+        "organisation/people_import.html",
+        {"form": form, "result": result, "errors": errors},
+    )

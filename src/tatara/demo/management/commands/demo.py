@@ -12,8 +12,12 @@ class Command(BaseCommand):
     help = "Build the demo database (migrate + demo data set), print the demo users, and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="build the demo database and exit")
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="build the demo database and exit"
+        )
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -21,10 +25,12 @@ class Command(BaseCommand):
             self.stdout.write("The demo data set is already in this database.")
         else:
             result = builder.build_demo()
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo built: {len(result['units'])} units, FY2019 table with "
-                f"{result['fy2019'].initiatives.count()} initiatives, FY2020 opened by carry-forward."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo built: {len(result['units'])} units, FY2019 table with "
+                    f"{result['fy2019'].initiatives.count()} initiatives, FY2020 opened by carry-forward."
+                )
+            )
         self.stdout.write(builder.describe_users())
         if not options["no_serve"]:
             self.stdout.write(f"Serving http://{options['addrport']}/  (Ctrl-C to stop)")
