@@ -12,10 +12,10 @@ urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        core_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),

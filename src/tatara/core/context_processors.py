@@ -22,9 +22,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name)) and name != "dashboard"}
+    items: list[dict[str, Any]] = [
+        {"label": label, "url": reverse(name), "active": False}
         for label, name, action in NAVIGATION
         if action is None or can(user, action)
     ]
+    # The entry whose address is the longest prefix of the page is the current one
+    # (so /cycle/roadmap/ marks "Road map", not also "CSR cycle").
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -62,8 +62,24 @@ def grants_of(user: Any) -> list[Grant]:
 
 
 def forget_grants(user: Any) -> None:
-    if hasattr(user, "_tatara_grants"):
-        del user._tatara_grants
+    for attribute in ("_tatara_grants", "_tatara_single_root"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+def _single_root(user: Any) -> bool:
+    """Is the tree a single tree (one root)? Then a grant on the root covers every row,
+    including rows not tied to a unit. Cached on the user object for the request."""
+    cached = getattr(user, "_tatara_single_root", None)
+    if cached is None:
+        from tatara.organisation.models import OrgUnit
+
+        cached = OrgUnit.objects.filter(parent__isnull=True).count() == 1
+        try:
+            user._tatara_single_root = cached
+        except AttributeError:  # pragma: no cover - objects without attributes
+            pass
+    return bool(cached)
 
 
 def allowed_units(user: Any, action: str) -> Any:
@@ -79,8 +95,7 @@ def allowed_units(user: Any, action: str) -> Any:
     for grant in grants:
         if grant.include_descendants:
             if grant.unit_path.count("/") <= 2:  # "/<root id>/" : the whole tree
-                root_only = OrgUnit.objects.filter(parent__isnull=True).count() == 1
-                if root_only:
+                if _single_root(user):
                     return ALL
             condition |= Q(path__startswith=grant.unit_path)
         else:

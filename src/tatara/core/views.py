@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,14 +11,57 @@ from django.views.decorators.http import require_GET
 
 from tatara.core.dashboard import panels_for
 from tatara.core.login_throttle import ThrottledAuthenticationForm
+from tatara.core.permissions import can
+
+
+def _roles_of(user: Any) -> list[dict[str, Any]]:
+    """The viewer's active roles, to say on the dashboard what they may do where. The unit is
+    named only when the viewer may see it (an employee's role grants no view of units)."""
+    from tatara.organisation.models import RoleAssignment
+
+    roles = []
+    for assignment in (
+        RoleAssignment.objects.filter(user=user, active=True)
+        .select_related("org_unit")
+        .order_by("org_unit__path", "role")
+    ):
+        unit = assignment.org_unit
+        roles.append(
+            {
+                "label": assignment.get_role_display(),
+                "unit": unit.name if can(user, "organisation.view", unit) else "",
+                "below": assignment.include_descendants,
+            }
+        )
+    return roles
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"panels": panels_for(request.user)})
+    panels = panels_for(request.user)
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "panels": panels,
+            "roles": _roles_of(request.user),
+            "task_count": sum(len(p.tasks) for p in panels),
+            "overdue_count": sum(1 for p in panels for t in p.tasks if t.overdue),
+        },
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+# Our own template names: django.contrib.admin (installed first) ships
+# registration/password_change_*.html, which would otherwise win over ours.
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change_form.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "core/password_change_done.html"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tatara.cycle.choices import Rating
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ITEMS_HELP = _("One measure per line.")
 
@@ -14,38 +17,72 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-            field.widget.attrs.setdefault("class", css)
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
 
 
-def items_field(label: str, required: bool = True) -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=ITEMS_HELP, widget=forms.Textarea(attrs={"rows": 5}))
+def items_field(label: StrOrPromise, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=ITEMS_HELP,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def rating_field(label: StrOrPromise) -> forms.TypedChoiceField:
+    """1-3 stars, shown as radio buttons (the template draws the stars)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=sorted(Rating.choices, reverse=True),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
 
 
 class PlanForm(BootstrapForm):
     planned = items_field(_("Measures (planned)"))
     reason = forms.CharField(label=_("Why is the approved plan revised?"), required=False)
 
+    def __init__(self, *args: Any, revising: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not revising:
+            # A draft plan is edited freely; the reason only matters once it is approved.
+            self.fields["reason"].widget = forms.HiddenInput()
+
 
 class ResultsForm(BootstrapForm):
     results = items_field(_("Measures (results)"))
     next_planned = items_field(_("Measures planned for next year"), required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ProposeForm(BootstrapForm):
-    rating = forms.TypedChoiceField(label=_("Self-assessment"), choices=Rating.choices, coerce=int)
+    rating = rating_field(_("Self-assessment"))
     comment = forms.CharField(label=_("Comment"), required=False)
 
 
 class ReviewForm(BootstrapForm):
-    rating = forms.TypedChoiceField(label=_("Confirmed self-assessment"), choices=Rating.choices, coerce=int)
-    note = forms.CharField(label=_("Review note (required when the rating changes)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rating = rating_field(_("Confirmed self-assessment"))
+    note = forms.CharField(
+        label=_("Review note (required when the rating changes)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReturnForm(BootstrapForm):
-    note = forms.CharField(label=_("What should the owner rework?"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("What should the owner rework?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EvidenceForm(BootstrapForm):
@@ -54,10 +91,17 @@ class EvidenceForm(BootstrapForm):
 
 
 class ImportForm(BootstrapForm):
-    file = forms.FileField(label=_("Table file (.xlsx or .csv)"))
-    dry_run = forms.BooleanField(label=_("Check only (change nothing)"), required=False, initial=True)
+    file = forms.FileField(
+        label=_("Table file (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (change nothing)"), required=False, initial=True
+    )
     replace = forms.BooleanField(label=_("Replace the year's existing initiatives"), required=False)
 
 
 class OpenYearForm(BootstrapForm):
-    year = forms.IntegerField(label=_("Fiscal year (the calendar year it starts in)"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Fiscal year (the calendar year it starts in)"), min_value=2000, max_value=2100
+    )

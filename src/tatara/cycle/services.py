@@ -65,9 +65,7 @@ def open_year(
     return cycle
 
 
-@transaction.atomic
-def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
-    require(actor, "cycle.manage")
+def _change_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
     if phase not in Phase.values:
         raise ValidationError(_("Unknown phase %(phase)s.") % {"phase": phase})
     old = cycle.phase
@@ -78,6 +76,13 @@ def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
         actor=actor, verb="cycle.phase_changed", target=cycle, data={"from": old, "to": phase}
     )
     return cycle
+
+
+@transaction.atomic
+def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
+    """The CSR office moves the year to another phase."""
+    require(actor, "cycle.manage")
+    return _change_phase(actor=actor, cycle=cycle, phase=phase)
 
 
 def _set_column(
@@ -193,6 +198,7 @@ def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
         target=initiative,
         org_unit=initiative.owner_unit,
     )
+    _advance_phase(actor, initiative.cycle)
     return initiative
 
 
@@ -207,13 +213,18 @@ def approve_year_plan(*, actor: Any, cycle: CycleYear) -> int:
     ):
         approve_plan(actor=actor, initiative=initiative)
         count += 1
-    if (
-        can(actor, "cycle.manage")
-        and cycle.phase == Phase.PLANNING
-        and not cycle.initiatives.filter(status=Status.DRAFT).exists()
-    ):
-        set_phase(actor=actor, cycle=cycle, phase=Phase.EXECUTION)
     return count
+
+
+def _advance_phase(actor: Any, cycle: CycleYear) -> None:
+    """The year follows its initiatives: once no plan is a draft it is in execution; once every
+    rating is confirmed it is in review. (The CSR office may still set a phase by hand.)"""
+    cycle.refresh_from_db(fields=["phase"])
+    statuses = set(cycle.initiatives.values_list("status", flat=True))
+    if cycle.phase == Phase.PLANNING and statuses and Status.DRAFT not in statuses:
+        _change_phase(actor=actor, cycle=cycle, phase=Phase.EXECUTION)
+    if cycle.phase == Phase.EXECUTION and statuses == {Status.CONFIRMED}:
+        _change_phase(actor=actor, cycle=cycle, phase=Phase.REVIEW)
 
 
 @transaction.atomic
@@ -322,6 +333,7 @@ def confirm_rating(
             **({"note": note} if note else {}),
         },
     )
+    _advance_phase(actor, initiative.cycle)
     return initiative
 
 
@@ -467,6 +479,11 @@ def _lock(initiative: Initiative) -> Initiative:
         .get(pk=initiative.pk)
     )
     initiative.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
+    if fresh.cycle.phase == Phase.CLOSED:
+        raise ValidationError(
+            _("FY%(year)d is closed; its initiatives can no longer change.")
+            % {"year": fresh.cycle.year}
+        )
     return initiative
 
 

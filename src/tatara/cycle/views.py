@@ -6,25 +6,58 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tatara.core.audit import trail_for
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.cycle import forms, selectors, services, table_export, table_import
-from tatara.cycle.choices import Column, Status
+from tatara.cycle.choices import Column, Phase, Rating, Status
 from tatara.cycle.models import CycleYear, Initiative
+
+# How each export format is offered on the year page.
+FORMAT_LABELS = {
+    "pdf": gettext_lazy("Download PDF"),
+    "xlsx": gettext_lazy("Download Excel"),
+    "csv": gettext_lazy("Download CSV"),
+    "md": gettext_lazy("Download Markdown"),
+    "html": gettext_lazy("Download HTML"),
+}
+RATINGS = (Rating.ACHIEVED, Rating.MOSTLY_ACHIEVED, Rating.NOT_ACHIEVED)
+
+
+def _require_view(request: HttpRequest) -> None:
+    """People without any cycle role get 403 on every cycle page (not a misleading 404)."""
+    if not can(request.user, "cycle.view"):
+        raise PermissionDenied
 
 
 def _year_or_404(request: HttpRequest, year: int) -> CycleYear:
+    _require_view(request)
     try:
         return selectors.get_year(viewer=request.user, year=year)
     except CycleYear.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _neighbours(cycle: CycleYear) -> tuple[CycleYear | None, CycleYear | None]:
+    """The year this one was carried forward from, and the one it was carried into."""
+    previous = next_ = None
+    for other in CycleYear.objects.select_related("fiscal_year").filter(
+        Q(pk=cycle.opened_from_id) | Q(opened_from=cycle)
+    ):
+        if other.pk == cycle.opened_from_id:
+            previous = other
+        else:
+            next_ = other
+    return previous, next_
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -33,12 +66,13 @@ def _error_text(exc: ValidationError) -> str:
 
 @require_GET
 def year_list(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "cycle.view"):
-        raise PermissionDenied
-    return render(request, "cycle/years.html", {
-        "years": selectors.years(viewer=request.user),
-        "open_form": forms.OpenYearForm() if can(request.user, "cycle.manage") else None,
-    })
+    _require_view(request)
+    years = list(selectors.years(viewer=request.user))
+    open_form = None
+    if can(request.user, "cycle.manage"):
+        next_year = years[0].year + 1 if years else timezone.localdate().year
+        open_form = forms.OpenYearForm(initial={"year": next_year})
+    return render(request, "cycle/years.html", {"years": years, "open_form": open_form})
 
 
 @require_POST
@@ -52,25 +86,51 @@ def open_year(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("cycle:years")
+    messages.success(request, _("FY%(year)d is open for planning.") % {"year": cycle.year})
     return redirect("cycle:year", cycle.year)
 
 
 @require_GET
 def year_table(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _year_or_404(request, year)
-    blocks = selectors.year_table(viewer=request.user, year=year)
     user = request.user
-    return render(request, "cycle/year.html", {
-        "cycle": cycle,
-        "blocks": blocks,
-        "count": sum(len(b.initiatives) for b in blocks),
-        "status_counts": selectors.status_counts(viewer=user, year=year),
-        "can_manage": can(user, "cycle.manage"),
-        "can_approve": can(user, "cycle.approve"),
-        "can_export": can(user, "cycle.export"),
-        "formats": table_export.FORMATS,
-        "statuses": Status,
-    })
+    blocks = selectors.year_table(viewer=user, year=year)
+    counts = selectors.status_counts(viewer=user, year=year)
+    count = sum(len(b.initiatives) for b in blocks)
+    can_export = can(user, "cycle.export")
+    ordered = [f for f in FORMAT_LABELS if f in table_export.FORMATS]
+    ordered += [f for f in table_export.FORMATS if f not in FORMAT_LABELS]
+    formats = [
+        (fmt, FORMAT_LABELS.get(fmt, fmt), reverse("cycle:export", args=[year, fmt]))
+        for fmt in ordered
+    ]
+    measures = [m for b in blocks for i in b.initiatives for m in i.measures.all()]
+    previous_cycle, next_cycle = _neighbours(cycle)
+    return render(
+        request,
+        "cycle/year.html",
+        {
+            "cycle": cycle,
+            "blocks": blocks,
+            "count": count,
+            "status_counts": counts,
+            "status_rows": [
+                (value, label, counts.get(value, 0)) for value, label in Status.choices
+            ],
+            "unconfirmed": count - counts.get(Status.CONFIRMED, 0),
+            "drafts": counts.get(Status.DRAFT, 0),
+            "can_manage": can(user, "cycle.manage"),
+            "can_approve": can(user, "cycle.approve"),
+            "can_export": can_export,
+            "formats": formats if can_export else [],
+            "next_cycle": next_cycle,
+            "is_closed": cycle.phase == Phase.CLOSED,
+            "has_carried": any(m.carried_from_id for m in measures),
+            "has_revised": any(m.revised for m in measures),
+            "previous_cycle": previous_cycle,
+            "statuses": Status,
+        },
+    )
 
 
 @require_GET
@@ -80,7 +140,9 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if not can(request.user, "cycle.export"):
         raise PermissionDenied
     _year_or_404(request, year)
-    data, content_type, filename = table_export.export_table(viewer=request.user, year=year, fmt=fmt)
+    data, content_type, filename = table_export.export_table(
+        viewer=request.user, year=year, fmt=fmt
+    )
     response = HttpResponse(data, content_type=content_type)
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -98,18 +160,32 @@ def import_view(request: HttpRequest, year: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = table_import.import_table(
-                upload, name=upload.name, actor=request.user, year=year,
-                dry_run=form.cleaned_data["dry_run"], replace=form.cleaned_data["replace"],
+                upload,
+                name=upload.name,
+                actor=request.user,
+                year=year,
+                dry_run=form.cleaned_data["dry_run"],
+                replace=form.cleaned_data["replace"],
             )
         except ImportRejected as exc:
             errors = exc.errors
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
         else:
-            if form.cleaned_data["dry_run"]:
-                messages.info(request, _("The file is valid: %(s)s. Nothing was changed.") % {"s": result.summary()})
-            else:
+            if not form.cleaned_data["dry_run"]:
                 messages.success(request, _("Imported: %(s)s.") % {"s": result.summary()})
                 return redirect("cycle:year", year)
-    return render(request, "cycle/import.html", {"form": form, "errors": errors, "result": result, "year": year})
+    return render(
+        request,
+        "cycle/import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "year": year,
+            "year_exists": CycleYear.objects.filter(fiscal_year__year=year).exists(),
+        },
+    )
 
 
 @require_POST
@@ -130,18 +206,49 @@ def carry_forward(request: HttpRequest, year: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("cycle:year", year)
-    messages.success(request, _("FY%(year)d opened from FY%(old)d; its plan is a draft.") % {"year": new_cycle.year, "old": year})
+    messages.success(
+        request,
+        _("FY%(year)d opened from FY%(old)d; its plan is a draft.")
+        % {"year": new_cycle.year, "old": year},
+    )
     return redirect("cycle:year", new_cycle.year)
 
 
 @require_GET
 def road_map(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "cycle.view"):
-        raise PermissionDenied
-    return render(request, "cycle/roadmap.html", {"map": selectors.road_map(viewer=request.user)})
+    _require_view(request)
+    road = selectors.road_map(viewer=request.user)
+    subjects: list[dict[str, Any]] = []
+    for subject in road.subjects:
+        lineages = road.lineages.get(subject.number, [])
+        rows = [
+            {"title": lineage.title, "cells": [lineage.by_year.get(y) for y in road.years]}
+            for lineage in lineages
+        ]
+        counts = [
+            [road.count(subject.number, y, int(rating)) for rating in RATINGS] for y in road.years
+        ]
+        subjects.append({"subject": subject, "rows": rows, "counts": counts})
+    totals = [
+        [sum(s["counts"][i][r] for s in subjects) for r in range(len(RATINGS))]
+        for i in range(len(road.years))
+    ]
+    return render(
+        request,
+        "cycle/roadmap.html",
+        {
+            "map": road,
+            "years": road.years,
+            "subjects": subjects,
+            "totals": totals,
+            "ratings": RATINGS,
+            "has_rows": any(s["rows"] for s in subjects),
+        },
+    )
 
 
 def _initiative_or_404(request: HttpRequest, pk: int) -> Initiative:
+    _require_view(request)
     initiative = selectors.initiatives(viewer=request.user).filter(pk=pk).first()
     if initiative is None:
         raise Http404
@@ -151,54 +258,96 @@ def _initiative_or_404(request: HttpRequest, pk: int) -> Initiative:
 def _step_forms(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
     """The forms the viewer may use on this initiative now, pre-filled."""
     user, unit, status = request.user, initiative.owner_unit, initiative.status
+    if initiative.cycle.phase == Phase.CLOSED:
+        return {}  # a closed year is a record: nothing is entered or reviewed any more
     lines = {c: "\n".join(m.text for m in initiative.items(c)) for c in Column.values}
     manage = can(user, "cycle.manage", unit)
     found: dict[str, Any] = {}
-    if (status == Status.DRAFT and (manage or can(user, "cycle.change", unit))) or (status != Status.DRAFT and manage and status != Status.CONFIRMED):
-        found["plan"] = forms.PlanForm(initial={"planned": lines[Column.PLANNED]})
+    if (status == Status.DRAFT and (manage or can(user, "cycle.change", unit))) or (
+        status != Status.DRAFT and manage and status != Status.CONFIRMED
+    ):
+        found["plan"] = forms.PlanForm(
+            initial={"planned": lines[Column.PLANNED]}, revising=status != Status.DRAFT
+        )
     if status == Status.DRAFT and can(user, "cycle.approve", unit):
         found["approve"] = True
     if status == Status.APPROVED and (manage or can(user, "cycle.change", unit)):
-        found["results"] = forms.ResultsForm(initial={"results": lines[Column.RESULT], "next_planned": lines[Column.NEXT], "notes": initiative.notes})
+        found["results"] = forms.ResultsForm(
+            initial={
+                "results": lines[Column.RESULT],
+                "next_planned": lines[Column.NEXT],
+                "notes": initiative.notes,
+            }
+        )
         found["evidence"] = forms.EvidenceForm()
-    if status == Status.APPROVED and initiative.results and (manage or can(user, "cycle.submit", unit)):
+    if (
+        status == Status.APPROVED
+        and initiative.results
+        and (manage or can(user, "cycle.submit", unit))
+    ):
         found["propose"] = forms.ProposeForm(initial={"rating": initiative.proposed_rating or 3})
     if status == Status.PROPOSED and can(user, "cycle.review", unit):
         found["review"] = forms.ReviewForm(initial={"rating": initiative.proposed_rating})
     if status in (Status.PROPOSED, Status.CONFIRMED) and can(user, "cycle.review", unit):
         found["send_back"] = forms.ReturnForm()
+    # Name the columns with their years, as the table does.
+    year = initiative.cycle.year
+    if "plan" in found:
+        found["plan"].fields["planned"].label = _("FY%(y)d Measures (Planned)") % {"y": year}
+    if "results" in found:
+        fields = found["results"].fields
+        fields["results"].label = _("FY%(y)d Measures (Results)") % {"y": year}
+        fields["next_planned"].label = _("Measures Planned for FY%(y)d") % {"y": year + 1}
     return found
 
 
 @require_GET
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative_or_404(request, pk)
-    lineage = []
+    lineage: list[Initiative] = []
     previous = initiative.predecessor
     while previous is not None and len(lineage) < 20:
-        lineage.append(previous)
+        if can(request.user, "cycle.view", previous.owner_unit):
+            lineage.append(previous)
         previous = previous.predecessor
     successor = getattr(initiative, "successor", None)
-    return render(request, "cycle/initiative.html", {
-        "initiative": initiative,
-        "lineage": lineage,
-        "successor": successor,
-        "forms": _step_forms(request, initiative),
-        "evidence": initiative.evidence.all(),
-        "trail": trail_for(initiative),
-        "measure_trail": _measure_trail(initiative),
-    })
+    if successor is not None and not can(request.user, "cycle.view", successor.owner_unit):
+        successor = None
+    return render(
+        request,
+        "cycle/initiative.html",
+        {
+            "initiative": initiative,
+            "cycle": initiative.cycle,
+            "next_year": initiative.cycle.year + 1,
+            "lineage": lineage,
+            "successor": successor,
+            "forms": _step_forms(request, initiative),
+            "evidence": initiative.evidence.all(),
+            "trail": trail_for(initiative),
+            "measure_trail": _measure_trail(initiative),
+            "ratings": RATINGS,
+            "has_carried": any(m.carried_from_id for m in initiative.measures.all()),
+            "has_revised": any(m.revised for m in initiative.measures.all()),
+        },
+    )
 
 
 def _measure_trail(initiative: Initiative) -> list[Any]:
+    """The history of measures reviewed after approval (uses the prefetched measures)."""
     entries = []
-    for measure in initiative.measures.all().prefetch_related(Prefetch("history")):
+    for measure in initiative.measures.all():
         if measure.revised:
             entries.extend(trail_for(measure))
+    entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
 
 STEPS = {"plan", "approve", "results", "propose", "review", "send_back", "evidence"}
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @require_POST
@@ -207,6 +356,7 @@ def initiative_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     initiative = _initiative_or_404(request, pk)
     user = request.user
+    form: forms.BootstrapForm
     try:
         if step == "approve":
             services.approve_plan(actor=user, initiative=initiative)
@@ -214,46 +364,75 @@ def initiative_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         elif step == "plan":
             form = forms.PlanForm(request.POST)
             if form.is_valid():
-                services.revise_plan(actor=user, initiative=initiative, planned=form.cleaned_data["planned"], reason=form.cleaned_data["reason"])
+                services.revise_plan(
+                    actor=user,
+                    initiative=initiative,
+                    planned=form.cleaned_data["planned"],
+                    reason=form.cleaned_data["reason"],
+                )
                 messages.success(request, _("Plan saved."))
             else:
-                messages.error(request, _("Check the plan: %(e)s") % {"e": form.errors.as_text()})
+                messages.error(request, _("Check the plan: %(e)s") % {"e": _form_errors(form)})
         elif step == "results":
             form = forms.ResultsForm(request.POST)
             if form.is_valid():
-                services.enter_results(actor=user, initiative=initiative, results=form.cleaned_data["results"],
-                                       next_planned=form.cleaned_data["next_planned"], notes=form.cleaned_data["notes"])
+                services.enter_results(
+                    actor=user,
+                    initiative=initiative,
+                    results=form.cleaned_data["results"],
+                    next_planned=form.cleaned_data["next_planned"],
+                    notes=form.cleaned_data["notes"],
+                )
                 messages.success(request, _("Results saved."))
             else:
-                messages.error(request, _("Check the results: %(e)s") % {"e": form.errors.as_text()})
+                messages.error(request, _("Check the results: %(e)s") % {"e": _form_errors(form)})
         elif step == "propose":
             form = forms.ProposeForm(request.POST)
             if form.is_valid():
-                services.propose_rating(actor=user, initiative=initiative, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
-                messages.success(request, _("Self-assessment proposed to the CSR Management Office."))
+                services.propose_rating(
+                    actor=user,
+                    initiative=initiative,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(
+                    request, _("Self-assessment proposed to the CSR Management Office.")
+                )
             else:
-                messages.error(request, form.errors.as_text())
+                messages.error(request, _form_errors(form))
         elif step == "review":
             form = forms.ReviewForm(request.POST)
             if form.is_valid():
-                services.confirm_rating(actor=user, initiative=initiative, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
+                services.confirm_rating(
+                    actor=user,
+                    initiative=initiative,
+                    rating=form.cleaned_data["rating"],
+                    note=form.cleaned_data["note"],
+                )
                 messages.success(request, _("Rating confirmed."))
             else:
-                messages.error(request, form.errors.as_text())
+                messages.error(request, _form_errors(form))
         elif step == "send_back":
             form = forms.ReturnForm(request.POST)
             if form.is_valid():
-                services.return_for_rework(actor=user, initiative=initiative, note=form.cleaned_data["note"])
+                services.return_for_rework(
+                    actor=user, initiative=initiative, note=form.cleaned_data["note"]
+                )
                 messages.success(request, _("Sent back to the owner."))
             else:
-                messages.error(request, form.errors.as_text())
+                messages.error(request, _form_errors(form))
         elif step == "evidence":
             form = forms.EvidenceForm(request.POST, request.FILES)
             if form.is_valid():
-                services.add_evidence(actor=user, initiative=initiative, upload=form.cleaned_data["file"], description=form.cleaned_data["description"])
+                services.add_evidence(
+                    actor=user,
+                    initiative=initiative,
+                    upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                )
                 messages.success(request, _("Evidence added."))
             else:
-                messages.error(request, form.errors.as_text())
+                messages.error(request, _form_errors(form))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("cycle:initiative", initiative.pk)

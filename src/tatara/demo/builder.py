@@ -274,12 +274,11 @@ def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
         )
         cycle_services.propose_rating(actor=owner, initiative=initiative, rating=int(row["rating"]))
         cycle_services.confirm_rating(actor=csr, initiative=initiative)
-    cycle_services.set_phase(actor=csr, cycle=cycle, phase="review")
     return cycle
 
 
 @transaction.atomic
-def build_demo() -> dict[str, Any]:
+def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
     system = SystemActor("demo-builder")
     units: dict[str, OrgUnit] = {}
     for code, name, kind, parent, country, consolidated, name_ja in UNITS:
@@ -296,7 +295,9 @@ def build_demo() -> dict[str, Any]:
     _people(units)
     users = _users(units, system)
     fy2019 = load_fy2019(users, units)
-    fy2020 = cycle_services.carry_forward(actor=users["csr"], cycle=fy2019)
+    fy2020 = (
+        cycle_services.carry_forward(actor=users["csr"], cycle=fy2019) if carry_forward else None
+    )
     return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020}
 
 

@@ -20,3 +20,24 @@ def units(*, viewer: Any, action: str = "organisation.view") -> QuerySet[OrgUnit
 
 def people(*, viewer: Any, action: str = "organisation.view") -> QuerySet[Person]:
     return Person.objects.visible_to(viewer, action).select_related("org_unit")
+
+
+def tree(*, viewer: Any, action: str = "organisation.view") -> list[OrgUnit]:
+    """The visible units in tree order: each unit followed by its children, siblings in the
+    order they were created (paths are ids, so sorting them as text would put /1/16/ before
+    /1/2/)."""
+    rows = list(units(viewer=viewer, action=action))
+    children: dict[int | None, list[OrgUnit]] = {}
+    visible = {u.pk for u in rows}
+    for unit in rows:
+        parent = unit.parent_id if unit.parent_id in visible else None
+        children.setdefault(parent, []).append(unit)
+    ordered: list[OrgUnit] = []
+
+    def walk(parent: int | None) -> None:
+        for unit in sorted(children.get(parent, []), key=lambda u: u.pk):
+            ordered.append(unit)
+            walk(unit.pk)
+
+    walk(None)
+    return ordered

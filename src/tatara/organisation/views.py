@@ -23,7 +23,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         request,
         "organisation/tree.html",
         {
-            "units": selectors.units(viewer=request.user),
+            "units": selectors.tree(viewer=request.user),
             "can_manage": can(request.user, "organisation.manage"),
         },
     )

@@ -16,9 +16,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), help="the file's date (YYYY-MM-DD); leavers left on it")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
-        parser.add_argument("--keep-missing", action="store_true", help="do not mark people missing from the file as leavers")
+        parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            default=dt.date.today(),
+            help="the file's date (YYYY-MM-DD); leavers left on it",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, change nothing"
+        )
+        parser.add_argument(
+            "--keep-missing",
+            action="store_true",
+            help="do not mark people missing from the file as leavers",
+        )
         parser.add_argument("--user", help="act as this user (their scope applies)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,8 +37,11 @@ class Command(BaseCommand):
         require(actor, "organisation.manage")
         try:
             changes = import_people(
-                options["file"], actor=actor, as_of=options["as_of"],
-                dry_run=options["dry_run"], mark_leavers=not options["keep_missing"],
+                options["file"],
+                actor=actor,
+                as_of=options["as_of"],
+                dry_run=options["dry_run"],
+                mark_leavers=not options["keep_missing"],
             )
         except ImportRejected as exc:
             for error in exc.errors:
