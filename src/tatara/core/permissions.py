@@ -75,10 +75,7 @@ def _single_root(user: Any) -> bool:
         from tatara.organisation.models import OrgUnit
 
         cached = OrgUnit.objects.filter(parent__isnull=True).count() == 1
-        try:
-            user._tatara_single_root = cached
-        except AttributeError:  # pragma: no cover - objects without attributes
-            pass
+        user._tatara_single_root = cached
     return bool(cached)
 
 
@@ -94,9 +91,9 @@ def allowed_units(user: Any, action: str) -> Any:
     condition = Q()
     for grant in grants:
         if grant.include_descendants:
-            if grant.unit_path.count("/") <= 2:  # "/<root id>/" : the whole tree
-                if _single_root(user):
-                    return ALL
+            # a grant on the root ("/<id>/") of a single tree covers everything
+            if grant.unit_path.count("/") <= 2 and _single_root(user):
+                return ALL
             condition |= Q(path__startswith=grant.unit_path)
         else:
             condition |= Q(pk=grant.unit_id)
