@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if TESTING and not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # one test database per run, so that runs sharing a server do not collide
+    DATABASES["default"]["TEST"] = {"NAME": f"test_tatara_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -191,6 +194,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    # `?format=` is ours (the table export), not DRF's renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tatara API",
@@ -201,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RatingEnum": "tatara.cycle.choices.Rating"},
 }
 
 TASKS = {
@@ -241,5 +247,7 @@ LOGGING = {
     "loggers": {
         # Request bodies and SQL parameters may hold personal data: never log them.
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

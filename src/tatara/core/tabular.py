@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -159,8 +160,9 @@ def _read_csv(data: bytes, label: str) -> Table:
         raise ImportRejected([CellError(label, None, None, None, _("the file is empty"))]) from exc
     columns = [_clean_header(h) for h in header]
     rows: list[Row] = []
-    for values in reader:
-        number = reader.line_num  # physical line where the record ends
+    # Rows are numbered as a spreadsheet shows them (header = row 1), which differs from the
+    # line number when cells hold line breaks.
+    for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(columns):
@@ -262,5 +264,13 @@ def deterministic_xlsx(workbook: Any) -> bytes:
             fixed_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed_info.compress_type = zipfile.ZIP_DEFLATED
             fixed_info.external_attr = 0o600 << 16
-            dst.writestr(fixed_info, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified whatever we set
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    data,
+                )
+            dst.writestr(fixed_info, data)
     return out.getvalue()

@@ -15,9 +15,7 @@ what makes "export → import into an empty database → export" comparable byte
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -276,29 +274,7 @@ def to_xlsx(table: YearTable) -> bytes:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return _fixed_modified(tabular.deterministic_xlsx(workbook))
-
-
-_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
-
-
-def _fixed_modified(data: bytes) -> bytes:
-    """openpyxl stamps docProps/core.xml with the time of saving, whatever the workbook's
-    properties say; pin it too so equal tables give equal bytes. (A no-op once
-    core.tabular.deterministic_xlsx does this itself.)"""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(
-                    rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", content
-                )
-            dst.writestr(info, content)
-    return out.getvalue()
+    return tabular.deterministic_xlsx(workbook)
 
 
 # --- Markdown --------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -27,7 +29,7 @@ from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import can
 from tatara.core.tabular import CellError, ImportRejected, Row, read_table
 from tatara.cycle import services
-from tatara.cycle.choices import Phase, Status
+from tatara.cycle.choices import Phase
 from tatara.cycle.models import CycleYear, Initiative, Subject
 from tatara.cycle.table_export import CSV_COLUMNS
 from tatara.organisation.choices import UnitKind
@@ -348,14 +350,19 @@ def import_table(
             if late := _year_errors(cycle, year=year, replace=replace, label=label):
                 raise ImportRejected(late)
         result.replaced = _delete_existing(cycle, actor=actor, label=label)
-        for entry in entries:
-            _apply(entry, cycle=cycle, unit=unit, actor=actor, label=label)
+        # Every row is created first, then taken through the flow, so the year's phase (which
+        # the services move on as plans are approved and ratings confirmed) ends where the
+        # file's rows are, whatever their order.
+        created = [
+            (entry, _create(entry, cycle=cycle, unit=unit, actor=actor)) for entry in entries
+        ]
+        for entry, initiative in created:
+            _walk(entry, initiative, actor=actor, label=label)
             result.initiatives += 1
             result.with_results += bool(entry.results)
             result.rated += entry.rating is not None
             result.measures += len(entry.planned) + len(entry.results) + len(entry.next_planned)
         result.subjects = len({e.subject.pk for e in entries})
-        _advance_phase(cycle, actor=actor)
         record_event(
             actor=actor,
             verb="cycle.table_imported",
@@ -394,9 +401,18 @@ def _delete_existing(cycle: CycleYear, *, actor: Any, label: str) -> int:
     return count
 
 
-def _apply(entry: _Entry, *, cycle: CycleYear, unit: OrgUnit, actor: Any, label: str) -> Initiative:
+@contextmanager
+def _located(entry: _Entry) -> Iterator[None]:
+    """A service's refusal of one row, reported at that row."""
     try:
-        initiative = services.create_initiative(
+        yield
+    except ValidationError as exc:
+        raise ImportRejected([entry.row.error(None, " ".join(exc.messages))]) from exc
+
+
+def _create(entry: _Entry, *, cycle: CycleYear, unit: OrgUnit, actor: Any) -> Initiative:
+    with _located(entry):
+        return services.create_initiative(
             actor=actor,
             cycle=cycle,
             subject=entry.subject,
@@ -404,6 +420,11 @@ def _apply(entry: _Entry, *, cycle: CycleYear, unit: OrgUnit, actor: Any, label:
             planned=entry.planned,
             next_planned=entry.next_planned,
         )
+
+
+def _walk(entry: _Entry, initiative: Initiative, *, actor: Any, label: str) -> None:
+    """Plan approved → results entered → rating proposed → confirmed, as far as the row goes."""
+    with _located(entry):
         if entry.results or entry.rating is not None:
             services.approve_plan(actor=actor, initiative=initiative)
             services.enter_results(actor=actor, initiative=initiative, results=entry.results)
@@ -415,18 +436,3 @@ def _apply(entry: _Entry, *, cycle: CycleYear, unit: OrgUnit, actor: Any, label:
                 comment=f"imported from {label}",
             )
             services.confirm_rating(actor=actor, initiative=initiative, note="")
-    except ValidationError as exc:
-        raise ImportRejected([entry.row.error(None, " ".join(exc.messages))]) from exc
-    return initiative
-
-
-def _advance_phase(cycle: CycleYear, *, actor: Any) -> None:
-    """A year imported with its results should not sit in planning: move it on as far as
-    its rows have gone (execution once every plan is approved, review once all are rated)."""
-    if cycle.phase != Phase.PLANNING:
-        return
-    statuses = set(cycle.initiatives.values_list("status", flat=True))
-    if not statuses or Status.DRAFT in statuses:
-        return
-    target = Phase.REVIEW if statuses == {Status.CONFIRMED} else Phase.EXECUTION
-    services.set_phase(actor=actor, cycle=cycle, phase=target)
