@@ -1,5 +1,6 @@
 """The REST API under /api/v1/: one router; each area contributes its viewsets in api.py."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
@@ -16,5 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

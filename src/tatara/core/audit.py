@@ -33,6 +33,9 @@ def stamp(instance: models.Model, actor: Any, reason: str = "") -> models.Model:
     """Mark the next save of `instance` as done by `actor` (for its row history)."""
     if actor is not None and getattr(actor, "pk", None):
         instance._history_user = actor  # type: ignore[attr-defined]
+    elif actor is not None:
+        # an actor without a user row (the CLI operator, a job): name it in the change reason
+        reason = f"[{actor_label(actor)}] {reason}".rstrip()
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
     return instance
@@ -90,7 +93,10 @@ def trail_for(obj: models.Model, limit: int = 200) -> list[TrailEntry]:
                 changes = [(c.field, c.old, c.new) for c in delta.changes]
             kind = {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type]
             who = newer.history_user.get_username() if newer.history_user else "system"
-            reason = f" — {newer.history_change_reason}" if newer.history_change_reason else ""
+            why = newer.history_change_reason or ""
+            if not newer.history_user and why.startswith("[") and "]" in why:
+                who, why = why[1 : why.index("]")], why[why.index("]") + 1 :].strip()
+            reason = f" — {why}" if why else ""
             entries.append(TrailEntry(newer.history_date, who, f"row {kind}{reason}", changes))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -155,5 +155,6 @@ def require(user: Any, action: str, unit: OrgUnit | None = None) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not can(user, action, unit):
-        where = f" on {unit}" if unit is not None else ""
-        raise PermissionDenied(f"not allowed: {action}{where}")
+        # The message names the action only: naming the unit would tell a caller outside its
+        # scope that it exists.
+        raise PermissionDenied(f"not allowed: {action}")

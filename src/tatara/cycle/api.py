@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -104,6 +104,10 @@ class ItemsSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
+class OpenYearSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="FY2019 = 2019")
+
+
 class RatingSerializer(serializers.Serializer[Any]):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     comment = serializers.CharField(required=False, allow_blank=True)
@@ -136,12 +140,14 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return obj
 
     @extend_schema(
-        request=inline_serializer("OpenYear", {"year": serializers.IntegerField()}),
+        request=OpenYearSerializer,
         responses=CycleYearSerializer,
     )
     def create(self, request: Request) -> Response:
+        body = OpenYearSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            cycle = services.open_year(actor=request.user, year=int(request.data.get("year", 0)))
+            cycle = services.open_year(actor=request.user, year=body.validated_data["year"])
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise service_errors(exc) from exc
         return Response(CycleYearSerializer(cycle).data, status=status.HTTP_201_CREATED)
@@ -199,6 +205,13 @@ class InitiativeViewSet(
         "rating": ["exact"],
     }
     ordering_fields = ["subject__number", "position", "rating"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Refuse before validating the body, so that a unit code outside the caller's scope
+        # is neither confirmed nor denied.
+        if not can(request.user, "cycle.manage"):
+            raise service_errors(DjangoPermissionDenied("not allowed: cycle.manage"))
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
         year = str(self.request.query_params.get("year") or self.request.data.get("year") or "")

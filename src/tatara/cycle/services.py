@@ -204,7 +204,8 @@ def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
 
 @transaction.atomic
 def approve_year_plan(*, actor: Any, cycle: CycleYear) -> int:
-    """Approve every draft plan of the year that the actor may approve; move to execution."""
+    """Approve every draft plan of the year that the actor may approve."""
+    require(actor, "cycle.approve")
     count = 0
     for initiative in (
         Initiative.objects.visible_to(actor, "cycle.approve")

@@ -134,23 +134,27 @@ def import_people(
     table = read_table(source, name=name, required=REQUIRED, optional=OPTIONAL)
     records = _validate(table)
     changes = HrChanges()
+    # Only the columns the file has are applied: a file without `email` leaves e-mails alone.
+    tracked = [f for f in TRACKED if {"org_unit_id": "org_unit"}.get(f, f) in table.columns]
     with transaction.atomic():
         existing = {p.employee_number: p for p in Person.objects.all()}
         for record in records:
             person = existing.pop(record["employee_number"], None)
             if person is None:
-                person = Person(**record)
+                person = Person(
+                    employee_number=record["employee_number"], **{f: record[f] for f in tracked}
+                )
                 changes.joiners.append(record["employee_number"])
                 stamp(person, actor, "HR import: joiner")
                 person.save()
                 continue
-            differs = [f for f in TRACKED if getattr(person, f) != record[f]]
+            differs = [f for f in tracked if getattr(person, f) != record[f]]
             rejoined = not person.is_active
             if not differs and not rejoined:
                 changes.unchanged += 1
                 continue
             moved = "org_unit_id" in differs
-            for key in TRACKED:
+            for key in tracked:
                 setattr(person, key, record[key])
             if rejoined:
                 person.is_active, person.leave_date = True, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tatara.core.audit import record_event, stamp
@@ -54,7 +55,7 @@ def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     require(actor, "organisation.manage")
     """Re-parent a unit and its whole subtree, keeping paths right."""
     if new_parent.path.startswith(unit.path):
-        raise ValueError("a unit cannot move under itself or its descendants")
+        raise ValidationError({"parent": "a unit cannot move under itself or its descendants"})
     old_path = unit.path
     old_parent = unit.parent
     unit.parent = new_parent

@@ -1,0 +1,571 @@
+"""The scope matrix: every role × inside / outside its scope × every page and API endpoint.
+
+The world (tests/conftest.py) is a group with two companies. "A" targets are company A's
+division (alpha-div): its initiative, its unit, its person — inside the scope of every role
+except the employee's (an employee's role grants nothing on units). "B" targets are company B's
+division (bravo-div) — outside the scope of the company-A roles (company_risk_officer on
+alpha, compliance_dept on alpha-div), inside the group roles' scope. "-" rows have no single
+target; there the check is on what the response holds.
+
+Besides the status, every test checks:
+- GET 200: nothing outside the viewer's scope is in the body (no marker of another unit's
+  data, no link to another unit's initiative or unit page), and lists hold exactly the ids /
+  codes the viewer may see (JSON ids, HTML markers, CSV rows).
+- POST: a refused request (401/403/404, or the login redirect) left the database unchanged;
+  an accepted one changed it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from tatara.core.models import AuditEvent
+from tatara.cycle.choices import Status
+from tatara.cycle.models import CycleYear, Evidence, Initiative, Measure
+
+ROLES = (
+    "anon",
+    "csr_admin",
+    "group_risk_officer",
+    "company_risk_officer",
+    "compliance_dept",
+    "auditor",
+    "employee",
+)
+
+# fmt: off
+EXPECTED = """
+# method path                                               target | anon     csr  risk officer compl auditor employee
+# --- pages ------------------------------------------------------------------------------------------------------------
+GET   /                                                        -   | 302      200  200  200     200   200     200
+GET   /cycle/                                                  -   | 302      200  200  200     200   200     403
+GET   /cycle/{fy}/                                             -   | 302      200  200  200     200   200     403
+GET   /cycle/{fy}/export.csv                                   -   | 302      200  200  200     200   200     403
+GET   /cycle/initiatives/{initiative}/                         A   | 302      200  200  200     200   200     403
+GET   /cycle/initiatives/{initiative}/                         B   | 302      200  200  404     404   200     403
+GET   /cycle/roadmap/                                          -   | 302      200  200  200     200   200     403
+GET   /cycle/{fy}/import/                                      -   | 302      200  403  403     403   403     403
+GET   /organisation/                                           -   | 302      200  200  200     200   200     403
+GET   /organisation/units/{unit}/                              A   | 302      200  200  200     200   200     404
+GET   /organisation/units/{unit}/                              B   | 302      200  200  404     404   200     404
+GET   /organisation/people/                                    -   | 302      200  200  200     200   200     403
+GET   /organisation/people/import/                             -   | 302      200  403  403     403   403     403
+# --- page actions (302 = done and sent back to the page; for anon: sent to the login page) --------------------------
+POST  /cycle/initiatives/{initiative}/approve/                 A   | 302      302  302  403     403   403     403
+POST  /cycle/initiatives/{initiative}/approve/                 B   | 302      302  302  404     404   403     403
+POST  /cycle/initiatives/{initiative}/plan/                    A   | 302      302  403  302     302   403     403
+POST  /cycle/initiatives/{initiative}/plan/                    B   | 302      302  403  404     404   403     403
+POST  /cycle/initiatives/{initiative}/results/                 A   | 302      302  403  302     302   403     403
+POST  /cycle/initiatives/{initiative}/results/                 B   | 302      302  403  404     404   403     403
+POST  /cycle/initiatives/{initiative}/propose/                 A   | 302      302  403  302     302   403     403
+POST  /cycle/initiatives/{initiative}/propose/                 B   | 302      302  403  404     404   403     403
+POST  /cycle/initiatives/{initiative}/review/                  A   | 302      302  403  403     403   403     403
+POST  /cycle/initiatives/{initiative}/review/                  B   | 302      302  403  404     404   403     403
+POST  /cycle/initiatives/{initiative}/send_back/               A   | 302      302  403  403     403   403     403
+POST  /cycle/initiatives/{initiative}/send_back/               B   | 302      302  403  404     404   403     403
+POST  /cycle/open/                                             -   | 302      302  403  403     403   403     403
+POST  /cycle/{fy}/approve-plans/                               -   | 302      302  302  403     403   403     403
+POST  /cycle/{fy}/carry-forward/                               -   | 302      302  403  403     403   403     403
+# --- API ---------------------------------------------------------------------------------------------------------------
+GET   /api/v1/subjects/                                        -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/fiscal-years/                                    -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/fiscal-years/{fy}/                               -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/fiscal-years/{fy}/table/?format=csv              -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/initiatives/                                     -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/initiatives/{initiative}/                        A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/initiatives/{initiative}/                        B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/org-units/                                       -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/org-units/{unit}/                                A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/org-units/{unit}/                                B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/people/                                          -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/people/{person}/                                 A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/people/{person}/                                 B   | 401/403  200  200  404     404   200     404
+POST  /api/v1/initiatives/{initiative}/approve/                A   | 401/403  200  200  403     403   403     404
+POST  /api/v1/initiatives/{initiative}/approve/                B   | 401/403  200  200  404     404   403     404
+POST  /api/v1/initiatives/{initiative}/plan/                   A   | 401/403  200  403  200     200   403     404
+POST  /api/v1/initiatives/{initiative}/plan/                   B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/initiatives/{initiative}/results/                A   | 401/403  200  403  200     200   403     404
+POST  /api/v1/initiatives/{initiative}/results/                B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/initiatives/{initiative}/propose-rating/         A   | 401/403  200  403  200     200   403     404
+POST  /api/v1/initiatives/{initiative}/propose-rating/         B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/initiatives/{initiative}/confirm-rating/         A   | 401/403  200  403  403     403   403     404
+POST  /api/v1/initiatives/{initiative}/confirm-rating/         B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/initiatives/{initiative}/send-back/              A   | 401/403  200  403  403     403   403     404
+POST  /api/v1/initiatives/{initiative}/send-back/              B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/initiatives/                                     A   | 401/403  201  403  403     403   403     403
+POST  /api/v1/initiatives/                                     B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/fiscal-years/                                    -   | 401/403  201  403  403     403   403     403
+POST  /api/v1/fiscal-years/{fy}/carry-forward/                 -   | 401/403  201  403  403     403   403     404
+"""
+# fmt: on
+
+# Rows that fail today because of a bug in src/ (see the report); strict, so they must be
+# un-marked when the fix lands.
+KNOWN_BUGS: dict[tuple[str, str, str], tuple[set[str], str]] = {
+    # (method, path, target): (roles, reason) — cells expected to fail until a bug is fixed
+}
+
+# The state each POST row's target is put in first (through the real services).
+PREPARE = {
+    "approve": Status.DRAFT,
+    "plan": Status.DRAFT,
+    "results": Status.APPROVED,
+    "propose": "approved+results",
+    "propose-rating": "approved+results",
+    "review": Status.PROPOSED,
+    "confirm-rating": Status.PROPOSED,
+    "send_back": Status.PROPOSED,
+    "send-back": Status.PROPOSED,
+    "carry-forward": "all confirmed",
+}
+
+# What each POST row sends.
+BODIES: dict[str, dict[str, Any]] = {
+    # pages (form posts)
+    "/cycle/initiatives/{initiative}/approve/": {},
+    "/cycle/initiatives/{initiative}/plan/": {"planned": "Edited plan"},
+    "/cycle/initiatives/{initiative}/results/": {"results": "Done"},
+    "/cycle/initiatives/{initiative}/propose/": {"rating": "2"},
+    "/cycle/initiatives/{initiative}/review/": {"rating": "3"},
+    "/cycle/initiatives/{initiative}/send_back/": {"note": "Rework"},
+    "/cycle/open/": {"year": "2031"},
+    "/cycle/{fy}/approve-plans/": {},
+    "/cycle/{fy}/carry-forward/": {},
+    # API (JSON)
+    "/api/v1/initiatives/{initiative}/approve/": {},
+    "/api/v1/initiatives/{initiative}/plan/": {"planned": ["Edited plan"]},
+    "/api/v1/initiatives/{initiative}/results/": {"results": ["Done"]},
+    "/api/v1/initiatives/{initiative}/propose-rating/": {"rating": 2},
+    "/api/v1/initiatives/{initiative}/confirm-rating/": {},
+    "/api/v1/initiatives/{initiative}/send-back/": {"note": "Rework"},
+    "/api/v1/initiatives/": {
+        "year": "{fy}",
+        "subject": 7,
+        "owner_unit": "{unit_code}",
+        "planned": ["New"],
+    },
+    "/api/v1/fiscal-years/": {"year": 2031},
+    "/api/v1/fiscal-years/{fy}/carry-forward/": {},
+}
+
+TARGETS = {"A": "alpha-div", "B": "bravo-div"}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    target: str
+    expected: str
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith("/api/")
+
+
+def parse(table: str) -> list[tuple[Case, str]]:
+    cases = []
+    for line in table.strip().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        left, right = line.split("|")
+        method, path, target = left.split()
+        for role, expected in zip(ROLES, right.split(), strict=True):
+            cases.append((Case(method, path, target, expected), role))
+    return cases
+
+
+def case_id(value: Any) -> str:
+    if isinstance(value, Case):
+        return f"{value.method} {value.path} [{value.target}]"
+    return str(value)
+
+
+def params() -> list[Any]:
+    found = []
+    for case, role in parse(EXPECTED):
+        marks = []
+        roles, reason = KNOWN_BUGS.get((case.method, case.path, case.target), (set(), ""))
+        if role in roles:
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+        found.append(pytest.param(case, role, marks=marks, id=f"{case_id(case)}-{role}"))
+    return found
+
+
+# --- fixtures and helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(module_world, db):
+    module_world.refresh()
+    return module_world
+
+
+@pytest.fixture(scope="module")
+def sessions(module_world, django_db_blocker):
+    """A signed-in session per role, made once for the module (signing in is not under test
+    here, and doing it ~400 times costs seconds)."""
+    with django_db_blocker.unblock():
+        cookies = {}
+        for role in ROLES[1:]:
+            browser = Client()
+            browser.force_login(module_world.users[role])
+            cookies[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+def state() -> tuple[Any, ...]:
+    """Everything a page or API write can change."""
+    return (
+        list(Initiative.objects.order_by("pk").values()),
+        list(Measure.objects.order_by("pk").values()),
+        list(CycleYear.objects.order_by("pk").values()),
+        Evidence.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def prepare(world: Any, advance: Any, case: Case) -> None:
+    step = case.path.rstrip("/").rsplit("/", 1)[-1]
+    wanted = PREPARE.get(step) if case.method == "POST" else None
+    if wanted == "all confirmed":
+        for code in TARGETS.values():
+            advance(world.fresh(code), Status.CONFIRMED)
+    elif wanted == "approved+results":
+        advance(world.fresh(TARGETS[case.target]), Status.APPROVED, results=["Done before"])
+    elif wanted is not None:
+        advance(world.fresh(TARGETS[case.target]), wanted)
+
+
+def fill(template: Any, world: Any, target: str) -> Any:
+    if isinstance(template, list):
+        return [fill(v, world, target) for v in template]
+    if not isinstance(template, str):
+        return template
+    code = TARGETS.get(target, "alpha-div")
+    return template.format(
+        fy=world.year,
+        initiative=world.initiatives[code].pk,
+        unit=world.units[code].pk,
+        unit_code=code,
+        person=world.people[code].pk,
+    )
+
+
+def visible_codes(world: Any, role: str) -> set[str]:
+    return set() if role == "anon" else world.unit_codes_visible_to(role)
+
+
+def forbidden_urls(world: Any, role: str) -> list[str]:
+    visible = visible_codes(world, role)
+    urls = [
+        f"/cycle/initiatives/{i.pk}/"
+        for code, i in world.initiatives.items()
+        if code not in visible
+    ]
+    urls += [
+        f"/organisation/units/{u.pk}/" for code, u in world.units.items() if code not in visible
+    ]
+    return urls
+
+
+def planned_text(code: str) -> str:
+    return f"Planned ~{code}:initiative~"
+
+
+def csv_planned(body: bytes) -> set[str]:
+    return {row["planned"] for row in csv.DictReader(io.StringIO(body.decode("utf-8")))}
+
+
+def listing(data: Any) -> list[dict[str, Any]]:
+    return data["results"] if isinstance(data, dict) else data
+
+
+def check_no_leak(world: Any, role: str, case: Case, response: Any) -> None:
+    """Nothing outside `role`'s scope in any answer: pages, data, error messages."""
+    body = response.content.decode("utf-8", errors="replace")
+    # anonymous users see no more than an employee: nothing of any unit
+    for marker in world.markers_outside("employee" if role == "anon" else role):
+        assert marker not in body, f"{marker} leaked to {role} on {case.method} {case.path}"
+    if not case.is_api and response.status_code == 200:
+        for url in forbidden_urls(world, role):
+            assert f'"{url}"' not in body, f"link {url} leaked to {role} on {case.path}"
+
+
+def check_content(world: Any, role: str, case: Case, response: Any) -> None:
+    """What a 200 GET must hold for `role`: exactly what its scope holds."""
+    body = response.content.decode("utf-8", errors="replace")
+    visible = visible_codes(world, role)
+    path = case.path
+    seen_initiatives = {c for c in world.initiatives if c in visible}
+    if path in ("/cycle/{fy}/", "/cycle/roadmap/"):
+        for code in seen_initiatives:
+            assert planned_text(code) in body, f"{code}'s initiative missing for {role}"
+    elif path in ("/cycle/{fy}/export.csv", "/api/v1/fiscal-years/{fy}/table/?format=csv"):
+        assert csv_planned(response.content) == {planned_text(c) for c in seen_initiatives}
+    elif path == "/organisation/":
+        for code in visible:
+            assert f"~{code}~" in body
+    elif path == "/organisation/people/":
+        for code in visible - {"grp"}:
+            assert f"~{code}:person~" in body
+    elif path == "/api/v1/initiatives/":
+        ids = {row["id"] for row in listing(response.json())}
+        assert ids == {world.initiatives[c].pk for c in seen_initiatives}
+    elif path == "/api/v1/org-units/":
+        assert {row["code"] for row in listing(response.json())} == visible
+    elif path == "/api/v1/people/":
+        numbers = {row["employee_number"] for row in listing(response.json())}
+        assert numbers == {f"EMP-{c}" for c in visible - {"grp"}}
+    elif path == "/api/v1/subjects/":
+        assert len(listing(response.json())) == (9 if visible else 0)
+    elif path == "/api/v1/fiscal-years/":
+        assert [row["year"] for row in listing(response.json())] == (
+            [world.year] if visible else []
+        )
+    elif case.target in TARGETS:
+        code = TARGETS[case.target]
+        assert code in visible, f"{role} read {code}'s data outside its scope"
+        marker = (
+            f"~{code}:initiative~"
+            if "initiative" in path
+            else f"~{code}:person~"
+            if "people" in path
+            else f"~{code}~"
+        )
+        if path.startswith("/api/v1/org-units/"):
+            assert response.json()["code"] == code
+        else:
+            assert marker in body
+
+
+def request(client: Client, world: Any, case: Case) -> Any:
+    url = fill(case.path, world, case.target)
+    if case.method == "GET":
+        return client.get(url)
+    body = BODIES[case.path]
+    body = {k: fill(v, world, case.target) for k, v in body.items()}
+    if case.is_api:
+        return client.post(url, data=json.dumps(body), content_type="application/json")
+    return client.post(url, data=body)
+
+
+# --- the matrix -------------------------------------------------------------------------------
+
+
+def test_the_table_covers_every_role_and_endpoint():
+    rows = {(c.method, c.path, c.target) for c, _ in parse(EXPECTED)}
+    assert len(parse(EXPECTED)) == len(rows) * len(ROLES)
+    assert all(c.expected for c, _ in parse(EXPECTED))
+    assert {p for m, p, t in rows if m == "POST"} == set(BODIES)
+
+
+@pytest.mark.parametrize(("case", "role"), params())
+def test_scope(world, sessions, advance, client, case, role):
+    prepare(world, advance, case)
+    if role != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    before = state()
+    response = request(client, world, case)
+
+    allowed = {int(code) for code in case.expected.split("/")}
+    assert response.status_code in allowed, (
+        f"{role}: {case.method} {fill(case.path, world, case.target)} gave {response.status_code}, "
+        f"expected {case.expected}"
+    )
+    if role == "anon" and not case.is_api:
+        assert response["Location"].startswith("/accounts/login/?next=")
+    check_no_leak(world, role, case, response)
+
+    if case.method == "POST":
+        refused = response.status_code >= 400 or role == "anon"
+        if refused:
+            assert state() == before, f"{role}'s refused {case.method} {case.path} changed data"
+        else:
+            assert state() != before, f"{role}'s accepted {case.method} {case.path} changed nothing"
+            if response.status_code == 302:  # a page action: back to a page, not to login
+                assert not response["Location"].startswith("/accounts/login/")
+    elif response.status_code == 200:
+        check_content(world, role, case, response)
+
+
+# --- exports in every format ------------------------------------------------------------------
+
+
+def xlsx_text(data: bytes) -> str:
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "md", "html"])
+@pytest.mark.parametrize("role", ["company_risk_officer", "compliance_dept"])
+def test_exports_in_every_format_hold_only_the_viewers_scope(world, client, role, fmt):
+    client.force_login(world.users[role])
+    response = client.get(f"/cycle/{world.year}/export.{fmt}")
+    assert response.status_code == 200
+    body = xlsx_text(response.content) if fmt == "xlsx" else response.content.decode("utf-8")
+    assert "bravo" not in body.lower()
+    for marker in world.markers_outside(role):
+        assert marker not in body
+    for code in world.unit_codes_visible_to(role) & set(world.initiatives):
+        assert planned_text(code) in body
+
+
+# --- around the edges -------------------------------------------------------------------------
+
+
+def test_searching_and_filtering_cannot_widen_the_scope(world, client):
+    client.force_login(world.users["company_risk_officer"])
+    for url in (
+        "/organisation/people/?q=bravo&all=1",
+        "/organisation/people/?q=EMP-&all=1",
+        f"/cycle/{world.year}/?owner=bravo",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        for marker in world.markers_outside("company_risk_officer"):
+            assert marker not in body, url  # the query itself is echoed back, so not "bravo"
+        assert "EMP-bravo" not in body, url
+    assert "EMP-alpha-div" in client.get("/organisation/people/?q=EMP-&all=1").content.decode()
+    for url in (
+        f"/api/v1/initiatives/?cycle__fiscal_year__year={world.year}&status=draft",
+        "/api/v1/initiatives/?subject__number=3",
+        "/api/v1/org-units/?kind=company",
+        "/api/v1/org-units/?country=US",
+        "/api/v1/people/?is_active=true",
+    ):
+        rows = listing(client.get(url).json())
+        assert "bravo" not in json.dumps(rows).lower(), url
+    assert [r["code"] for r in listing(client.get("/api/v1/org-units/?kind=company").json())] == [
+        "alpha"
+    ]
+    draft_ids = {r["id"] for r in listing(client.get("/api/v1/initiatives/?status=draft").json())}
+    assert draft_ids == {world.initiatives["alpha-div"].pk}
+
+
+def test_the_dashboard_shows_only_the_viewers_tasks(world, advance, client):
+    for code in ("alpha-div", "bravo-div"):
+        advance(world.fresh(code), Status.APPROVED)
+    client.force_login(world.users["company_risk_officer"])
+    body = client.get("/").content.decode()
+    assert f"/cycle/initiatives/{world.initiatives['alpha-div'].pk}/" in body
+    assert f"/cycle/initiatives/{world.initiatives['bravo-div'].pk}/" not in body
+    assert "bravo" not in body.lower()
+
+
+def test_the_initiative_page_of_next_year_does_not_link_across_companies(world, advance, client):
+    from tatara.cycle import services
+
+    for code in TARGETS.values():
+        advance(world.fresh(code), Status.CONFIRMED)
+    new_cycle = services.carry_forward(actor=world.system, cycle=world.cycle)
+    successor = Initiative.objects.get(cycle=new_cycle, owner_unit=world.units["alpha-div"])
+    client.force_login(world.users["company_risk_officer"])
+    body = client.get(f"/cycle/initiatives/{successor.pk}/").content.decode()
+    assert f"/cycle/initiatives/{world.initiatives['alpha-div'].pk}/" in body  # its own lineage
+    assert "bravo" not in body.lower()
+    other = Initiative.objects.get(cycle=new_cycle, owner_unit=world.units["bravo-div"])
+    assert client.get(f"/cycle/initiatives/{other.pk}/").status_code == 404
+    assert client.get(f"/api/v1/initiatives/{other.pk}/").status_code == 404
+
+
+# --- authentication ---------------------------------------------------------------------------
+
+
+def test_token_authentication_applies_the_users_scope(world):
+    token = Token.objects.create(user=world.users["company_risk_officer"])
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    rows = listing(api.get("/api/v1/initiatives/").json())
+    assert {r["id"] for r in rows} == {world.initiatives[c].pk for c in ("alpha", "alpha-div")}
+    assert api.get(f"/api/v1/initiatives/{world.initiatives['bravo-div'].pk}/").status_code == 404
+    # a token client writes without a CSRF token, inside its scope only
+    before = state()
+    bravo = world.initiatives["bravo-div"].pk
+    assert (
+        api.post(
+            f"/api/v1/initiatives/{bravo}/plan/",
+            {"planned": ["x"]},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert state() == before
+    alpha = world.initiatives["alpha-div"].pk
+    response = api.post(
+        f"/api/v1/initiatives/{alpha}/plan/",
+        {"planned": ["Token plan"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["planned"] == ["Token plan"]
+    # the token is for the API only: pages still want a session
+    assert api.get("/cycle/").status_code == 302
+
+
+def test_a_bad_token_is_refused(world):
+    api = Client(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get("/api/v1/initiatives/").status_code in (401, 403)
+    assert Client().get("/api/v1/initiatives/").status_code in (401, 403)
+
+
+def test_the_token_endpoint_gives_a_token_for_good_credentials(world, password):
+    response = Client().post("/api/v1/auth/token/", {"username": "auditor", "password": password})
+    assert response.status_code == 200
+    assert Token.objects.get(user=world.users["auditor"]).key == response.json()["token"]
+    assert (
+        Client()
+        .post("/api/v1/auth/token/", {"username": "auditor", "password": "wrong"})
+        .status_code
+        == 400
+    )
+
+
+def test_csrf_is_enforced_for_session_posts(world):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.users["csr_admin"])
+    before = state()
+    response = browser.post(
+        "/api/v1/fiscal-years/", {"year": 2031}, content_type="application/json"
+    )
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert browser.post("/cycle/open/", {"year": "2031"}).status_code == 403
+    alpha = world.initiatives["alpha-div"].pk
+    assert browser.post(f"/cycle/initiatives/{alpha}/approve/").status_code == 403
+    assert state() == before
+
+    browser.get("/")  # a page hands out the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(
+        "/api/v1/fiscal-years/",
+        {"year": 2031},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 201
+    response = browser.post(f"/cycle/initiatives/{alpha}/approve/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Initiative.objects.get(pk=alpha).status == Status.APPROVED
+
+
+def test_token_posts_need_no_csrf_token(world):
+    token = Token.objects.create(user=world.users["csr_admin"])
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.post("/api/v1/fiscal-years/", {"year": 2032}, content_type="application/json")
+    assert response.status_code == 201
+    assert CycleYear.objects.filter(fiscal_year__year=2032).exists()
