@@ -524,6 +524,20 @@ def test_owner_uploads_evidence_and_it_is_listed(demo: Any, client: Any) -> None
     assert "Minutes of the &lt;b&gt;April&lt;/b&gt; meeting" in html
     assert "No evidence files yet." not in html
 
+    # The file is served through the gate: in scope it downloads, out of scope it is not there.
+    evidence = initiative.evidence.get()
+    url = reverse("cycle:evidence", args=[evidence.pk])
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 minutes"
+    as_user(client, "officer-us")
+    assert client.get(url).status_code == 404
+    as_user(client, "employee")
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
 
 def test_a_closed_year_offers_no_forms(demo: Any, client: Any) -> None:
     closed = Initiative.objects.filter(cycle__fiscal_year__year=2019).first()

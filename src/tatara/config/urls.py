@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.static import serve
 
 from tatara.config.api import urlpatterns as api_urlpatterns
 from tatara.core import views as core_views
@@ -25,7 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:  # uploaded evidence in development only; production serves media privately
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No public /media/: uploaded files (evidence) are served by views that pass the gate.
 
 _ = login_not_required  # re-exported for areas that need a public view

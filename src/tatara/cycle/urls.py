@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:year>/carry-forward/", views.carry_forward, name="carry-forward"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiatives/<int:pk>/<str:step>/", views.initiative_step, name="initiative-step"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
 ]

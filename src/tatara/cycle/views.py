@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.cycle import forms, selectors, services, table_export, table_import
 from tatara.cycle.choices import Column, Phase, Rating, Status
-from tatara.cycle.models import CycleYear, Initiative
+from tatara.cycle.models import CycleYear, Evidence, Initiative
 
 # How each export format is offered on the year page.
 FORMAT_LABELS = {
@@ -436,3 +436,13 @@ def initiative_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("cycle:initiative", initiative.pk)
+
+
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is served through the gate, never from a public media URL."""
+    evidence = Evidence.objects.visible_to(request.user, "cycle.view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
