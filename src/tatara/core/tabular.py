@@ -51,6 +51,11 @@ class ImportRejected(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+def rejected_file(file: str, message: str) -> ImportRejected:
+    """An ImportRejected for a problem with the whole file (not one cell)."""
+    return ImportRejected([CellError(file, None, None, None, message)])
+
+
 @dataclass
 class Row:
     """One data row: its 1-based line/row number as a person sees it in the file."""
@@ -102,16 +107,8 @@ def read_table(
     elif suffix in CSV_SUFFIXES or suffix == "":
         table = _read_csv(data, label)
     else:
-        raise ImportRejected(
-            [
-                CellError(
-                    label,
-                    None,
-                    None,
-                    None,
-                    _("unsupported file type %(suffix)s; use .csv or .xlsx") % {"suffix": suffix},
-                )
-            ]
+        raise rejected_file(
+            label, _("unsupported file type %(suffix)s; use .csv or .xlsx") % {"suffix": suffix}
         )
     required = [c.lower() for c in required]
     known = set(required) | {c.lower() for c in optional}
@@ -141,17 +138,10 @@ def _read_csv(data: bytes, label: str) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            [
-                CellError(
-                    label,
-                    None,
-                    None,
-                    None,
-                    _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8")
-                    % {"pos": exc.start},
-                )
-            ]
+        raise rejected_file(
+            label,
+            _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8")
+            % {"pos": exc.start},
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -188,17 +178,9 @@ def _read_xlsx(data: bytes, label: str, sheet: str | None) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise ImportRejected(
-            [
-                CellError(
-                    label,
-                    None,
-                    None,
-                    None,
-                    _("not a readable Excel workbook (%(error)s)")
-                    % {"error": exc.__class__.__name__},
-                )
-            ]
+        raise rejected_file(
+            label,
+            _("not a readable Excel workbook (%(error)s)") % {"error": exc.__class__.__name__},
         ) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:

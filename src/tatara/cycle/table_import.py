@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import can
-from tatara.core.tabular import CellError, ImportRejected, Row, read_table
+from tatara.core.tabular import CellError, ImportRejected, Row, read_table, rejected_file
 from tatara.cycle import services
 from tatara.cycle.choices import Phase
 from tatara.cycle.models import CycleYear, Initiative, Subject
@@ -107,16 +107,8 @@ def _read(source: str | Path | IO[bytes], name: str | None, year: int) -> Any:
     try:
         data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     except OSError as exc:
-        raise ImportRejected(
-            [
-                CellError(
-                    label,
-                    None,
-                    None,
-                    None,
-                    _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc},
-                )
-            ]
+        raise rejected_file(
+            label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
         ) from exc
     sheet = None
     if data[:4] == b"PK\x03\x04":  # an .xlsx: prefer the sheet named after the year
