@@ -162,7 +162,9 @@ def tasks_of(world, key):
 
 
 def label(world, code):
-    return str(world.fresh(code))
+    """How a task names an initiative: its number and the start of its first planned measure."""
+    initiative = world.fresh(code)
+    return f"{initiative} ({initiative.planned[0].text[:60]})"
 
 
 def test_drafts_wait_for_the_approver(world):

@@ -134,12 +134,19 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
     )
     for initiative in open_rows:
         unit = initiative.owner_unit
+        planned = initiative.planned
+        first = planned[0].text if planned else ""
+        label = (
+            f"{initiative} ({first[:60]}{'…' if len(first) > 60 else ''})"
+            if first
+            else str(initiative)
+        )
         url = reverse("cycle:initiative", args=[initiative.pk])
         cycle = initiative.cycle
         if initiative.status == Status.DRAFT and can(viewer, "cycle.approve", unit):
             tasks.append(
                 Task(
-                    _("Approve the plan of %(i)s") % {"i": initiative},
+                    _("Approve the plan of %(i)s") % {"i": label},
                     url,
                     _("Approver"),
                     cycle.plan_due,
@@ -154,11 +161,11 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
                 if has_results
                 else _("Enter the results of %(i)s")
             )
-            tasks.append(Task(what % {"i": initiative}, url, unit.name, cycle.results_due))
+            tasks.append(Task(what % {"i": label}, url, unit.name, cycle.results_due))
         elif initiative.status == Status.PROPOSED and can(viewer, "cycle.review", unit):
             tasks.append(
                 Task(
-                    _("Review the proposed rating of %(i)s") % {"i": initiative},
+                    _("Review the proposed rating of %(i)s") % {"i": label},
                     url,
                     _("CSR Management Office"),
                     cycle.review_due,
