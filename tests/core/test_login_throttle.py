@@ -48,8 +48,41 @@ def test_after_the_limit_the_right_password_is_refused(client, user, password, s
     assert LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302  # still signed out
-    # another address does not help: the lock is on the account
+    # Someone failing from one address does not lock the real person out elsewhere...
+    assert sign_in(Client(), "hanako", password, address="10.9.9.9").status_code == 302
+
+
+def test_a_guess_spread_over_many_addresses_locks_the_account(client, user, password, settings):
+    for n in range(settings.LOGIN_FAILURE_LIMIT * 4):
+        sign_in(client, "hanako", "wrong", address=f"10.1.{n // 250}.{n % 250}")
     assert LOCKED in sign_in(Client(), "hanako", password, address="10.9.9.9").content.decode()
+
+
+def test_a_successful_sign_in_clears_that_address_failures(client, user, password, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        sign_in(client, "hanako", "wrong")
+    assert sign_in(client, "hanako", password).status_code == 302
+    client.logout()
+    sign_in(client, "hanako", "wrong")
+    assert sign_in(client, "hanako", password).status_code == 302  # the count started again
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, user, password, settings):
+    settings.TATARA_TRUSTED_PROXIES = 1
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(
+            "/accounts/login/",
+            {"username": "hanako", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    other = Client().post(
+        "/accounts/login/",
+        {"username": "hanako", "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert other.status_code == 302  # a different client behind the same proxy is not locked
 
 
 def test_the_lock_is_case_insensitive_on_the_user_name(client, user, password, settings):
@@ -75,7 +108,7 @@ def test_other_accounts_are_not_locked(client, user, password, settings, make_us
 
 
 def test_one_address_trying_many_names_is_locked(client, user, password, settings):
-    for n in range(settings.LOGIN_FAILURE_LIMIT * 4):
+    for n in range(settings.LOGIN_FAILURE_LIMIT * 10):
         sign_in(client, f"guess{n}", "wrong", address="10.6.6.6")
     response = sign_in(client, "hanako", password, address="10.6.6.6")
     assert response.status_code == 200 and "_auth_user_id" not in client.session

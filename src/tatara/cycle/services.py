@@ -19,6 +19,42 @@ from tatara.cycle.choices import Column, Phase, Status
 from tatara.cycle.models import CycleYear, Evidence, Initiative, Measure, Subject
 from tatara.organisation.models import OrgUnit
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+EVIDENCE_SUFFIXES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".xlsx",
+    ".xls",
+    ".csv",
+    ".docx",
+    ".doc",
+    ".pptx",
+    ".ppt",
+    ".txt",
+    ".zip",
+    ".msg",
+    ".eml",
+}
+EVIDENCE_MAX_BYTES = 50 * 1024 * 1024
+
+
+def check_evidence_file(upload: Any) -> None:
+    name = str(getattr(upload, "name", "") or "")
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise ValidationError(
+            {
+                "file": _("Files of type %(suffix)s are not accepted as evidence.")
+                % {"suffix": suffix or "?"}
+            }
+        )
+    if (getattr(upload, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"file": _("Evidence files are limited to 50 MB.")})
+
 
 def clean_items(items: Sequence[str] | str) -> list[str]:
     """Cell text → list of items: one per non-empty line, whitespace collapsed."""
@@ -49,6 +85,11 @@ def open_year(
     calendar: plan approved by the year's first day, results two weeks after it ends, the
     review a month after that."""
     require(actor, "cycle.manage")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            _("A fiscal year between %(low)d and %(high)d, please.")
+            % {"low": MIN_YEAR, "high": MAX_YEAR}
+        )
     fiscal_year = get_or_create_fiscal_year(year)
     if CycleYear.objects.filter(fiscal_year=fiscal_year).exists():
         raise ValidationError(_("FY%(year)d is already open.") % {"year": year})
@@ -80,8 +121,16 @@ def _change_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
 
 @transaction.atomic
 def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
-    """The CSR office moves the year to another phase."""
+    """The CSR office sets the year's phase by hand (phases also follow the initiatives on
+    their own). A year carried forward stays closed: reopening it would let its plan for the
+    next year drift from the next year's actual plan."""
     require(actor, "cycle.manage")
+    if phase not in Phase.values:
+        raise ValidationError(_("Unknown phase %(phase)s.") % {"phase": phase})
+    if hasattr(cycle, "opened_next"):
+        raise ValidationError(
+            _("FY%(year)d has been carried forward; it stays closed.") % {"year": cycle.year}
+        )
     return _change_phase(actor=actor, cycle=cycle, phase=phase)
 
 
@@ -233,7 +282,7 @@ def enter_results(
     *,
     actor: Any,
     initiative: Initiative,
-    results: Sequence[str] | str,
+    results: Sequence[str] | str | None,
     next_planned: Sequence[str] | str | None = None,
     notes: str | None = None,
 ) -> Initiative:
@@ -248,7 +297,9 @@ def enter_results(
             )
             % {"status": initiative.get_status_display()}
         )
-    changed = _set_column(initiative, Column.RESULT, results, actor=actor, mark_revised=False)
+    changed = False
+    if results is not None:  # None leaves the results as they are (e.g. a notes-only update)
+        changed = _set_column(initiative, Column.RESULT, results, actor=actor, mark_revised=False)
     if next_planned is not None:
         changed |= _set_column(
             initiative, Column.NEXT, next_planned, actor=actor, mark_revised=False
@@ -368,6 +419,12 @@ def add_evidence(
 ) -> Evidence:
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
+    _lock(initiative)
+    if initiative.status not in (Status.APPROVED, Status.PROPOSED):
+        raise ValidationError(
+            _("Evidence is added while the results are being entered or reviewed.")
+        )
+    check_evidence_file(upload)
     evidence = Evidence(
         initiative=initiative,
         file=upload,
@@ -393,6 +450,9 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
     for next year" (each linked to the measure it came from), and whose own next-year column
     starts with the measures marked "(ongoing)". This year moves to closed."""
     require(actor, "cycle.manage")
+    # lock the year and its initiatives so that no rating is sent back while we carry forward
+    cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
+    list(cycle.initiatives.select_for_update().values_list("pk", flat=True))
     if not allow_unconfirmed:
         pending = [
             str(i)
@@ -462,7 +522,7 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
             ).save()
         created += 1
     if cycle.phase != Phase.CLOSED:
-        set_phase(actor=actor, cycle=cycle, phase=Phase.CLOSED)
+        _change_phase(actor=actor, cycle=cycle, phase=Phase.CLOSED)
     record_event(
         actor=actor,
         verb="cycle.carried_forward",

@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tatara.core import tabular
@@ -114,6 +115,7 @@ def collect(*, viewer: Any, year: int) -> YearTable:
     if not can(viewer, "cycle.export"):
         raise PermissionDenied("not allowed: cycle.export")
     blocks = selectors.year_table(viewer=viewer, year=year, action="cycle.export")
+    language = (get_language() or "en").split("-")[0]
     cycle = (
         CycleYear.objects.visible_to(viewer, "cycle.export").filter(fiscal_year__year=year).first()
     )
@@ -122,7 +124,7 @@ def collect(*, viewer: Any, year: int) -> YearTable:
         rows = tuple(
             TableRow(
                 subject_no=block.subject.number,
-                subject=block.subject.title,
+                subject=block.subject.localized("title", language),
                 planned=tuple(m.text for m in initiative.planned),
                 results=tuple(m.text for m in initiative.results),
                 rating=initiative.rating,
@@ -131,7 +133,9 @@ def collect(*, viewer: Any, year: int) -> YearTable:
             for initiative in block.initiatives
         )
         if rows:
-            subjects.append(SubjectRows(block.subject.number, block.subject.title, rows))
+            subjects.append(
+                SubjectRows(block.subject.number, block.subject.localized("title", language), rows)
+            )
     return YearTable(year=year, note=cycle.note.strip() if cycle else "", subjects=tuple(subjects))
 
 
@@ -284,10 +288,13 @@ _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def md_escape(text: str) -> str:
-    """Text for a GFM table cell: no raw HTML, no entity, no cell break, no stray escape."""
+    """Text for a GFM table cell: no raw HTML, no entity, no cell break, no stray escape, no
+    link or image (a `[x](javascript:…)` in user text stays text)."""
     text = _MD_BACKSLASH.sub(r"\\\\", text)
     text = _MD_ENTITY.sub("&amp;", text)
-    return " ".join(text.replace("<", "&lt;").replace("|", "\\|").split())
+    text = text.replace("<", "&lt;").replace("|", "\\|")
+    text = text.replace("[", "\\[").replace("]", "\\]")
+    return " ".join(text.split())
 
 
 def _md_items(items: Sequence[str]) -> str:

@@ -285,6 +285,27 @@ def _year_errors(
                 % {"n": with_evidence, "year": year}
             )
         )
+    with_lineage = existing.filter(predecessor__isnull=False).count()
+    if with_lineage:
+        errors.append(
+            problem(
+                _(
+                    "%(n)d initiatives of FY%(year)d were carried forward from the previous year; replacing them would lose that lineage"
+                )
+                % {"n": with_lineage, "year": year}
+            )
+        )
+    root = OrgUnit.objects.filter(parent__isnull=True).first()
+    owned = existing.exclude(owner_unit=root).count() if root else 0
+    if owned:
+        errors.append(
+            problem(
+                _(
+                    "%(n)d initiatives of FY%(year)d belong to units other than the group; replacing them would lose their owners"
+                )
+                % {"n": owned, "year": year}
+            )
+        )
     return errors
 
 
@@ -387,6 +408,9 @@ def _delete_existing(cycle: CycleYear, *, actor: Any, label: str) -> int:
             org_unit=initiative.owner_unit,
             data={"reason": f"replaced by the import of {label}"},
         )
+        for measure in initiative.measures.all():
+            stamp(measure, actor, f"replaced by the import of {label}")
+            measure.delete()
         stamp(initiative, actor, f"replaced by the import of {label}")
         initiative.delete()
         count += 1

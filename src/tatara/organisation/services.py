@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tatara.core.audit import record_event, stamp
-from tatara.core.permissions import forget_grants, require
+from tatara.core.permissions import ALL, allowed_units, forget_grants, require
 from tatara.organisation.models import OrgUnit, RoleAssignment
+
+
+def _require_whole_tree(actor: Any) -> None:
+    if allowed_units(actor, "organisation.manage") is not ALL:
+        raise PermissionDenied("not allowed: organisation.manage")
+
+
+def _require_subtree(actor: Any, unit: OrgUnit) -> None:
+    """A grant that reaches below `unit` needs the actor's right over every unit below it."""
+    allowed = allowed_units(actor, "organisation.manage")
+    if allowed is ALL:
+        return
+    outside = OrgUnit.objects.filter(path__startswith=unit.path).exclude(
+        pk__in=allowed.values("pk")
+    )
+    if outside.exists():
+        raise PermissionDenied("not allowed: organisation.manage")
 
 
 def _path_of(unit: OrgUnit) -> tuple[str, int]:
@@ -31,7 +48,10 @@ def create_unit(
     consolidated: bool = True,
     name_ja: str = "",
 ) -> OrgUnit:
-    require(actor, "organisation.manage")
+    if parent is None:
+        _require_whole_tree(actor)
+    else:
+        require(actor, "organisation.manage", parent)
     unit = OrgUnit(
         code=code,
         name=name,
@@ -52,7 +72,8 @@ def create_unit(
 
 @transaction.atomic
 def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
-    require(actor, "organisation.manage")
+    require(actor, "organisation.manage", unit)
+    require(actor, "organisation.manage", new_parent)
     """Re-parent a unit and its whole subtree, keeping paths right."""
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": "a unit cannot move under itself or its descendants"})
@@ -83,13 +104,16 @@ def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
 def grant_role(
     *, actor: Any, user: Any, role: str, org_unit: OrgUnit, include_descendants: bool = True
 ) -> RoleAssignment:
-    require(actor, "organisation.manage")
-    assignment, _created = RoleAssignment.objects.update_or_create(
-        user=user,
-        role=role,
-        org_unit=org_unit,
-        defaults={"include_descendants": include_descendants, "active": True},
-    )
+    require(actor, "organisation.manage", org_unit)
+    if include_descendants:
+        _require_subtree(actor, org_unit)
+    assignment = RoleAssignment.objects.filter(user=user, role=role, org_unit=org_unit).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, org_unit=org_unit)
+    assignment.include_descendants = include_descendants
+    assignment.active = True
+    stamp(assignment, actor)
+    assignment.save()
     forget_grants(user)
     record_event(
         actor=actor,
@@ -103,7 +127,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
-    require(actor, "organisation.manage")
+    require(actor, "organisation.manage", assignment.org_unit)
     stamp(assignment, actor)
     assignment.active = False
     assignment.save(update_fields=["active"])
