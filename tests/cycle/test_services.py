@@ -629,3 +629,20 @@ def test_evidence_is_stored_and_audited(world, advance, settings):
 def test_clean_items():
     assert services.clean_items("  a  b \r\n\n c\n") == ["a b", "c"]
     assert services.clean_items(["x", "", "  ", " y  z "]) == ["x", "y z"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ongoing"),
+    [
+        ("Conduct stress checks (ongoing)", True),
+        ("Conduct stress checks (Ongoing) ", True),
+        ("ストレスチェックを実施する（継続）", True),
+        ("ストレスチェックを実施する(継続中)", True),
+        ("Ongoing implementation of Hitachi Insights", False),
+        ("Conduct stress checks", False),
+    ],
+)
+def test_ongoing_marks_in_english_and_japanese(text, ongoing):
+    from tatara.cycle.models import Measure
+
+    assert Measure(text=text).ongoing is ongoing

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -197,7 +199,9 @@ class Measure(models.Model):
 
     @property
     def ongoing(self) -> bool:
-        return self.text.rstrip().lower().endswith("(ongoing)")
+        """Marked as continuing: "(ongoing)", or "（継続）" / "(継続中)" in Japanese text."""
+        text = unicodedata.normalize("NFKC", self.text).rstrip().lower()
+        return text.endswith(("(ongoing)", "(継続)", "(継続中)"))
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

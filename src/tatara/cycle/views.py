@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tatara.core import fiscal
 from tatara.core.audit import trail_for
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
@@ -70,7 +71,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
     years = list(selectors.years(viewer=request.user))
     open_form = None
     if can(request.user, "cycle.manage"):
-        next_year = years[0].year + 1 if years else timezone.localdate().year
+        next_year = years[0].year + 1 if years else fiscal.year_of(timezone.localdate())
         open_form = forms.OpenYearForm(initial={"year": next_year})
     return render(request, "cycle/years.html", {"years": years, "open_form": open_form})
 
