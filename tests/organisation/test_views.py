@@ -62,22 +62,28 @@ FILE = (
 )
 
 
-def test_import_page_checks_then_applies(client, world):
+def test_import_page_checks_then_applies(client, world, django_capture_on_commit_callbacks):
+    """The upload runs as a background job (tests/organisation/test_hr_import_job.py); its
+    page shows the outcome."""
     client.force_login(world.users["csr_admin"])
     assert "HR master" in page(client, "/organisation/people/import/")
     before = list(Person.objects.order_by("pk").values())
-    checked = client.post(
-        "/organisation/people/import/",
-        {"file": upload(FILE), "as_of": "2024-10-01", "dry_run": "on"},
-    )
-    assert checked.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/organisation/people/import/",
+            {"file": upload(FILE), "as_of": "2024-10-01", "dry_run": "on"},
+        )
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    checked = client.get(started["Location"])
     html = checked.content.decode()
     assert "Checked, nothing changed" in html and "1 joiners, 1 movers" in html
     assert list(Person.objects.order_by("pk").values()) == before
 
-    applied = client.post(
-        "/organisation/people/import/", {"file": upload(FILE), "as_of": "2024-10-01"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/organisation/people/import/", {"file": upload(FILE), "as_of": "2024-10-01"}
+        )
+    applied = client.get(started["Location"])
     assert "Applied: 1 joiners, 1 movers, 0 updated, 4 leavers" in applied.content.decode()
     assert Person.objects.get(employee_number="EMP-alpha-div").org_unit == world.units["alpha-site"]
     leaver = Person.objects.get(employee_number="EMP-bravo-div")
@@ -86,14 +92,17 @@ def test_import_page_checks_then_applies(client, world):
     assert event.actor == world.users["csr_admin"] and event.data["dry_run"] is False
 
 
-def test_import_page_lists_every_error_and_changes_nothing(client, world):
+def test_import_page_lists_every_error_and_changes_nothing(
+    client, world, django_capture_on_commit_callbacks
+):
     client.force_login(world.users["csr_admin"])
     before = list(Person.objects.order_by("pk").values())
     bad = "employee_number,full_name,org_unit,email\nX-1,Bad,nowhere,\nX-2,Bad Mail,alpha,nope\n"
-    response = client.post(
-        "/organisation/people/import/", {"file": upload(bad), "as_of": "2024-10-01"}
-    )
-    html = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/organisation/people/import/", {"file": upload(bad), "as_of": "2024-10-01"}
+        )
+    html = client.get(started["Location"]).content.decode()
     assert "The file was refused: 2 problems. Nothing was changed." in html
     assert "<code>org_unit</code>" in html and "<code>email</code>" in html
     assert list(Person.objects.order_by("pk").values()) == before

@@ -152,6 +152,8 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("TATARA_LOGIN_FAILURE_LIMIT", "5"))
 # ...within this many seconds locks further attempts for the rest of the window.
 LOGIN_FAILURE_WINDOW = int(os.environ.get("TATARA_LOGIN_FAILURE_WINDOW", "900"))
+# How many reverse proxies in front of Tatara add to X-Forwarded-For (0: use REMOTE_ADDR).
+TATARA_TRUSTED_PROXIES = int(os.environ.get("TATARA_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -194,7 +196,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
     # `?format=` is ours (the table export), not DRF's renderer switch.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -211,11 +212,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"RatingEnum": "tatara.cycle.choices.Rating"},
 }
 
+# Background jobs (core/jobs.py, docs/decisions/0008-background-jobs.md) are queued in the
+# database and run by `tatara db_worker --no-reload`. Tests run them at once, in the process that
+# queues them. So does development (TATARA_DEBUG=1), so that `tatara demo` needs no second
+# process, unless TATARA_TASKS_IMMEDIATE=0 (then run `tatara db_worker` beside the server).
+# Production always queues: a long job must never run inside a web request.
+TASKS_IMMEDIATE = TESTING or (DEBUG and env_bool("TATARA_TASKS_IMMEDIATE", True))
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
+            if TASKS_IMMEDIATE
             else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],

@@ -105,3 +105,81 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.address} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A piece of work run in the background by `tatara db_worker` (see core/jobs.py).
+
+    `kind` is "<area>.<what>" ("organisation.people_import"); who may see the job besides its
+    creator follows from it: `<area>.view` on `org_unit`. `runner` is the dotted path of the
+    function that does the work; `params` are its JSON arguments. While the job runs, its live
+    progress is kept beside its files (core.jobs.read_progress); the row holds the final state.
+    """
+
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    label = models.CharField(_("label"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
+        db_index=True,
+    )
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    org_unit = models.ForeignKey(
+        "organisation.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation unit"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    runner = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    result_file = models.FileField(
+        _("result file"), upload_to="jobs/results/%Y/%m/", max_length=255, blank=True
+    )
+    input_file = models.FileField(
+        _("input file"), upload_to="jobs/inputs/%Y/%m/", max_length=255, blank=True
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org_unit"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.status})"
+
+    @property
+    def area(self) -> str:
+        return self.kind.partition(".")[0]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}

@@ -3,14 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tatara.core.dashboard import panels_for
+from tatara.core.jobs import read_progress, visible_job
 from tatara.core.login_throttle import ThrottledAuthenticationForm
+from tatara.core.models import Job
 from tatara.core.permissions import can
 
 
@@ -65,3 +67,50 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "core/password_change_done.html"
+
+
+# --- background jobs (core/jobs.py) -------------------------------------------------------------
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> Job:
+    job = visible_job(viewer=request.user, pk=pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _job_context(job: Job) -> dict[str, Any]:
+    result = job.result or {}
+    return {
+        "job": job,
+        "progress": read_progress(job),
+        "errors": result.get("error_details")
+        or [{"message": text} for text in result.get("errors", [])],
+        "error_count": result.get("error_count", len(result.get("errors", []))),
+    }
+
+
+@never_cache
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "core/job.html", _job_context(_job_or_404(request, pk)))
+
+
+@never_cache
+@require_GET
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the job page, polled by htmx while the job is queued or running;
+    once the job has finished it comes back without the polling attributes, with the result."""
+    return render(request, "core/job_status.html", _job_context(_job_or_404(request, pk)))
+
+
+@require_GET
+def job_result_file(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_or_404(request, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=(job.result or {}).get("file_name") or job.result_file.name.rsplit("/", 1)[-1],
+    )

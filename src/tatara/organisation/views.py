@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tatara.core.audit import trail_for
+from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
-from tatara.core.tabular import ImportRejected
 from tatara.organisation import hr_import, selectors
 from tatara.organisation.forms import PeopleImportForm
 
@@ -60,31 +58,24 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def people_import(request: HttpRequest) -> HttpResponse:
+    """Upload an HR master file: it is stored with a background job, which checks (and, unless
+    "check only" is ticked, applies) it; the job's page shows the progress and the outcome."""
     if not can(request.user, "organisation.manage"):
         raise PermissionDenied
     form = PeopleImportForm(request.POST or None, request.FILES or None)
-    result, errors = None, []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = hr_import.import_people(
-                upload,
-                name=upload.name,
-                actor=request.user,
-                as_of=form.cleaned_data["as_of"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportRejected as exc:
-            errors = exc.errors
-        else:
-            if form.cleaned_data["dry_run"]:
-                messages.info(
-                    request, _("Checked, nothing changed: %(s)s") % {"s": result.summary()}
-                )
-            else:
-                messages.success(request, _("Applied: %(s)s") % {"s": result.summary()})
+        job = hr_import.start_people_import(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            as_of=form.cleaned_data["as_of"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("job", pk=job.pk)
     return render(
         request,
         "organisation/people_import.html",
-        {"form": form, "result": result, "errors": errors},
+        {
+            "form": form,
+            "recent_jobs": recent_jobs(viewer=request.user, kind=hr_import.JOB_KIND),
+        },
     )

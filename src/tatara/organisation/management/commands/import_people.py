@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,6 +33,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="act as this user (their scope applies)")
 
+    def progress_printer(self, verbosity: int, every: float = 1.0) -> Any:
+        """A progress callback that prints a line per phase and about one a second."""
+        last: dict[str, Any] = {"at": 0.0, "message": None}
+
+        def report(done: int, total: int, message: str) -> None:
+            now = time.monotonic()
+            if verbosity < 1 or (
+                message == last["message"] and now - last["at"] < every and done < total
+            ):
+                return
+            last.update(at=now, message=message)
+            counted = f" {done}/{total} ({done * 100 // total}%)" if total else ""
+            self.stdout.write(f"{message}{counted}")
+
+        return report
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = resolve_actor(options["user"])
         require(actor, "organisation.manage")
@@ -42,6 +59,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 dry_run=options["dry_run"],
                 mark_leavers=not options["keep_missing"],
+                progress=self.progress_printer(options["verbosity"]),
             )
         except ImportRejected as exc:
             for error in exc.errors:
