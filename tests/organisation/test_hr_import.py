@@ -274,3 +274,48 @@ def test_import_needs_organisation_manage(world):
             csv_file("9999,Intruder,alpha,,,,,"), name="hr.csv", actor=officer, as_of=DAY2
         )
     assert snapshot() == before
+
+
+@pytest.fixture
+def two_companies(units, make_unit):
+    b = make_unit(code="b", name="B", parent=units["g"])
+    b_site = make_unit(code="b-site", name="B site", kind=UnitKind.SITE, parent=b)
+    return {**units, "b": b, "b-site": b_site}
+
+
+def test_a_company_admin_imports_only_within_the_company(two_companies, system, make_user, grant):
+    run(csv_file(*FIRST, "2001,Li Wei,b-site,li@example.com,Staff,regular,2019-04-01,zh"), system)
+    a_admin = make_user(username="a-hr")
+    grant(a_admin, "csr_admin", two_companies["a"])
+    before = snapshot()
+    # Putting someone into company B, or touching B's person, is refused with the row named.
+    with pytest.raises(ImportRejected) as refused:
+        run(csv_file(*FIRST, "1004,New Person,b-site,,,,,", "2001,Li Wei,a-site,,,,,"), a_admin)
+    text = str(refused.value)
+    assert "row 5, column org_unit" in text and "outside your scope" in text
+    assert "row 6, column employee_number" in text
+    assert snapshot() == before
+    # A's own file changes A only: B's people are not leavers of A's file.
+    changes = run(csv_file(FIRST[0]), a_admin, as_of=DAY2)
+    assert sorted(changes.leavers) == ["1002", "1003"]
+    assert Person.objects.get(employee_number="2001").is_active
+
+
+def test_a_leaver_loses_login_and_roles(units, system, make_user, grant):
+    run(csv_file(*FIRST), system)
+    user = make_user(username="suzuki")
+    grant(user, "company_risk_officer", units["a"])
+    Person.objects.filter(employee_number="1002").update(user=user)
+    run(csv_file(FIRST[0], FIRST[2]), system, as_of=DAY2)
+    user.refresh_from_db()
+    assert not user.is_active
+    assert not user.role_assignments.filter(active=True).exists()
+    assert AuditEvent.objects.filter(verb="user.deactivated").count() == 1
+
+
+def test_values_longer_than_the_fields_are_cell_errors(units, system):
+    long_name = "x" * 201
+    with pytest.raises(ImportRejected) as refused:
+        run(csv_file(f"1001,{long_name},a-div,,,,,"), system)
+    assert "row 2, column full_name: is longer than 200 characters" in str(refused.value)
+    assert not Person.objects.exists()

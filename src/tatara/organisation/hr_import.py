@@ -30,10 +30,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
-from tatara.core.permissions import ALL, allowed_units, require
+from tatara.core.permissions import ALL, allowed_units, forget_grants, require
 from tatara.core.tabular import CellError, ImportRejected, read_table, write_csv
 from tatara.organisation.choices import EmploymentType
-from tatara.organisation.models import OrgUnit, Person
+from tatara.organisation.models import OrgUnit, Person, RoleAssignment
 
 if TYPE_CHECKING:
     from tatara.core.jobs import JobOutcome, Reporter
@@ -77,7 +77,17 @@ def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def _validate(table: Any) -> list[dict[str, Any]]:
+MAX_LENGTHS = {
+    column: Person._meta.get_field(column).max_length  # type: ignore[union-attr]
+    for column in ("employee_number", "full_name", "email", "job_level", "language")
+}
+
+
+def _validate(
+    table: Any, *, scope: set[int] | None, current_units: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Every row checked; `scope` (unit ids the actor manages, None = all) limits which units
+    people may be put in and whose records the file may touch."""
     units = {u.code: u.pk for u in OrgUnit.objects.only("pk", "code")}
     types = {c.value for c in EmploymentType}
     errors: list[CellError] = []
@@ -148,10 +158,62 @@ def _validate(table: Any) -> list[dict[str, Any]]:
                     )
                 )
         record["language"] = row.text("language") or "ja"
+        for column, limit in MAX_LENGTHS.items():
+            value = record.get(column) or ""
+            if limit and len(value) > limit:
+                errors.append(
+                    row.error(column, _("is longer than %(n)d characters") % {"n": limit})
+                )
+        if scope is not None:
+            if record["org_unit_id"] is not None and record["org_unit_id"] not in scope:
+                errors.append(
+                    row.error(
+                        "org_unit",
+                        _("unit %(code)s is outside your scope") % {"code": repr(unit_code)},
+                    )
+                )
+            current = current_units.get(number)
+            if current is not None and current not in scope:
+                errors.append(
+                    row.error(
+                        "employee_number", _("this person belongs to a unit outside your scope")
+                    )
+                )
         records.append(record)
     if errors:
         raise ImportRejected(errors)
     return records
+
+
+def _close_account(person: Person, actor: Any) -> None:
+    """A leaver's login and roles end with their employment."""
+    user = person.user
+    if user is None:
+        return
+    for assignment in RoleAssignment.objects.filter(user=user, active=True).select_related(
+        "org_unit"
+    ):
+        assignment.active = False
+        stamp(assignment, actor, "HR import: leaver")
+        assignment.save(update_fields=["active"])
+        record_event(
+            actor=actor,
+            verb="role.revoked",
+            target=assignment,
+            org_unit=assignment.org_unit,
+            data={"reason": "leaver"},
+        )
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record_event(
+            actor=actor,
+            verb="user.deactivated",
+            target=person,
+            org_unit=person.org_unit,
+            data={"user": user.get_username(), "reason": "leaver"},
+        )
+    forget_grants(user)
 
 
 def import_people(
@@ -172,15 +234,23 @@ def import_people(
             progress(done, total, message)
 
     require(actor, "organisation.manage")
+    allowed = allowed_units(actor, "organisation.manage")
+    scope = None if allowed is ALL else set(allowed.values_list("pk", flat=True))
     report(0, 0, _("Reading the file"))
     table = read_table(source, name=name, required=REQUIRED, optional=OPTIONAL)
     report(0, len(table.rows), _("Checking %(n)d rows") % {"n": len(table.rows)})
-    records = _validate(table)
+    current_units = dict(Person.objects.values_list("employee_number", "org_unit_id"))
+    records = _validate(table, scope=scope, current_units=current_units)
     changes = HrChanges()
     # Only the columns the file has are applied: a file without `email` leaves e-mails alone.
     tracked = [f for f in TRACKED if {"org_unit_id": "org_unit"}.get(f, f) in table.columns]
     with transaction.atomic():
-        existing = {p.employee_number: p for p in Person.objects.all()}
+        # Only people in the actor's scope can change or leave: a company's HR file says nothing
+        # about the rest of the group.
+        existing = {
+            p.employee_number: p
+            for p in Person.objects.visible_to(actor, "organisation.manage").select_related("user")
+        }
         in_file = {record["employee_number"] for record in records}
         leaving = (
             sum(1 for n, p in existing.items() if p.is_active and n not in in_file)
@@ -230,6 +300,7 @@ def import_people(
                     person.is_active, person.leave_date = False, as_of
                     stamp(person, actor, "HR import: leaver")
                     person.save()
+                    _close_account(person, actor)
                     changes.leavers.append(person.employee_number)
                     done += 1
                     if done % PROGRESS_EVERY == 0:
