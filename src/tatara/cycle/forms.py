@@ -87,7 +87,7 @@ class ReturnForm(BootstrapForm):
 
 class EvidenceForm(BootstrapForm):
     file = forms.FileField(label=_("Evidence file"))
-    description = forms.CharField(label=_("Description"), required=False)
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
 
 
 class ImportForm(BootstrapForm):

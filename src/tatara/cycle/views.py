@@ -194,8 +194,12 @@ def approve_plans(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _year_or_404(request, year)
     if not can(request.user, "cycle.approve"):
         raise PermissionDenied
-    count = services.approve_year_plan(actor=request.user, cycle=cycle)
-    messages.success(request, _("%(n)d plans approved.") % {"n": count})
+    try:
+        count = services.approve_year_plan(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("%(n)d plans approved.") % {"n": count})
     return redirect("cycle:year", year)
 
 
