@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tatara.core",
     "tatara.organisation",
     "tatara.cycle",
+    "tatara.kpis",
     "tatara.demo",
 ]
 
