@@ -498,28 +498,20 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
         )
         stamp(new, actor, f"carried forward from {old}")
         new.save()
-        for position, source in enumerate(next_items, start=1):
-            stamp(
-                Measure(
+        carried = (
+            (Column.PLANNED, next_items),
+            (Column.NEXT, [m for m in next_items if m.ongoing]),
+        )
+        for column, sources in carried:
+            for position, source in enumerate(sources, start=1):
+                measure = Measure(
                     initiative=new,
-                    column=Column.PLANNED,
+                    column=column,
                     position=position,
                     text=source.text,
                     carried_from=source,
-                ),
-                actor,
-            ).save()
-        for position, source in enumerate((m for m in next_items if m.ongoing), start=1):
-            stamp(
-                Measure(
-                    initiative=new,
-                    column=Column.NEXT,
-                    position=position,
-                    text=source.text,
-                    carried_from=source,
-                ),
-                actor,
-            ).save()
+                )
+                stamp(measure, actor).save()
         created += 1
     if cycle.phase != Phase.CLOSED:
         _change_phase(actor=actor, cycle=cycle, phase=Phase.CLOSED)

@@ -34,6 +34,7 @@ from tatara.core.permissions import ALL, allowed_units, forget_grants, require
 from tatara.core.tabular import CellError, ImportRejected, read_table, write_csv
 from tatara.organisation.choices import EmploymentType
 from tatara.organisation.models import OrgUnit, Person, RoleAssignment
+from tatara.organisation.services import end_assignment
 
 if TYPE_CHECKING:
     from tatara.core.jobs import JobOutcome, Reporter
@@ -191,18 +192,9 @@ def _close_account(person: Person, actor: Any) -> None:
     if user is None:
         return
     for assignment in RoleAssignment.objects.filter(user=user, active=True).select_related(
-        "org_unit"
+        "org_unit", "user"
     ):
-        assignment.active = False
-        stamp(assignment, actor, "HR import: leaver")
-        assignment.save(update_fields=["active"])
-        record_event(
-            actor=actor,
-            verb="role.revoked",
-            target=assignment,
-            org_unit=assignment.org_unit,
-            data={"reason": "leaver"},
-        )
+        end_assignment(actor=actor, assignment=assignment, reason="HR import: leaver")
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])

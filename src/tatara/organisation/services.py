@@ -128,8 +128,20 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
     require(actor, "organisation.manage", assignment.org_unit)
-    stamp(assignment, actor)
+    end_assignment(actor=actor, assignment=assignment)
+
+
+def end_assignment(*, actor: Any, assignment: RoleAssignment, reason: str = "") -> None:
+    """Deactivate a grant, with history and event. No gate: callers decide who may (revoke_role
+    checks the actor's rights; the HR import ends a leaver's roles because they left)."""
+    stamp(assignment, actor, reason)
     assignment.active = False
     assignment.save(update_fields=["active"])
     forget_grants(assignment.user)
-    record_event(actor=actor, verb="role.revoked", target=assignment, org_unit=assignment.org_unit)
+    record_event(
+        actor=actor,
+        verb="role.revoked",
+        target=assignment,
+        org_unit=assignment.org_unit,
+        data={"reason": reason} if reason else {},
+    )
