@@ -153,6 +153,10 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("TATARA_LOGIN_FAILURE_LIMIT", "5"))
 # ...within this many seconds locks further attempts for the rest of the window.
 LOGIN_FAILURE_WINDOW = int(os.environ.get("TATARA_LOGIN_FAILURE_WINDOW", "900"))
+
+# A KPI value moving more than this share against the previous period needs a reason
+# (a metric's own jump_threshold wins).
+KPI_JUMP_SHARE = os.environ.get("TATARA_KPI_JUMP_SHARE", "0.5")
 # How many reverse proxies in front of Tatara add to X-Forwarded-For (0: use REMOTE_ADDR).
 TATARA_TRUSTED_PROXIES = int(os.environ.get("TATARA_TRUSTED_PROXIES", "0"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -82,6 +83,17 @@ class Metric(TranslatableModel):
         verbose_name=_("subject"),
     )
     gri_disclosure = models.CharField(_("GRI disclosure"), max_length=40, blank=True)
+    jump_threshold = models.DecimalField(
+        _("jump threshold"),
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Share of change against the previous period (0.5 = 50%) above which a submission "
+            "needs a reason; empty: the site-wide setting."
+        ),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_field = None  # group-wide reference data
@@ -161,6 +173,13 @@ class Target(models.Model):
         verbose_name=_("base year"),
     )
     legal_parameter = models.SlugField(_("legal parameter"), max_length=60, blank=True)
+    initiatives = models.ManyToManyField(
+        "cycle.Initiative",
+        blank=True,
+        related_name="kpi_targets",
+        verbose_name=_("initiatives"),
+        help_text=_("Initiatives of the yearly cycle this target measures."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "org_unit"
@@ -216,6 +235,23 @@ class Observation(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    jump_reason = models.TextField(
+        _("reason for the change"),
+        blank=True,
+        help_text=_("Required when the value moves more than the jump threshold."),
+    )
+    evidence = models.FileField(
+        _("evidence file"), upload_to="kpis/evidence/%Y/%m/", blank=True, max_length=300
+    )
+    collection_round = models.ForeignKey(
+        "CollectionRound",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+        verbose_name=_("collection round"),
+    )
+    return_note = models.TextField(_("reason for returning"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "org_unit"
@@ -242,3 +278,85 @@ class Observation(models.Model):
     @property
     def decimal_value(self) -> Decimal:
         return Decimal(self.value)
+
+
+class CollectionRound(models.Model):
+    """The CSR office asks units for a set of metrics for one period, by a deadline."""
+
+    title = models.CharField(_("title"), max_length=200)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="kpi_rounds",
+        verbose_name=_("requested by"),
+        help_text=_("The unit running the round; the units asked must lie within it."),
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("fiscal year")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    deadline = models.DateField(_("deadline"))
+    metrics = models.ManyToManyField(Metric, related_name="rounds", verbose_name=_("metrics"))
+    units = models.ManyToManyField(
+        OrgUnit, related_name="kpi_rounds_asked", verbose_name=_("units asked")
+    )
+    is_closed = models.BooleanField(_("closed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org_unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-deadline", "title"]
+        verbose_name = _("collection round")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="round_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RatingOverride(models.Model):
+    """The CSR office's rating for an initiative instead of the one its targets suggest."""
+
+    initiative = models.OneToOneField(
+        "cycle.Initiative",
+        on_delete=models.CASCADE,
+        related_name="kpi_rating_override",
+        verbose_name=_("initiative"),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "initiative__owner_unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rating override")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=3), name="override_rating_1_3"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} → {self.rating}"

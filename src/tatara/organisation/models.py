@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,6 +42,18 @@ class OrgUnit(TranslatableModel):
         help_text=_("Counts toward group (consolidated) figures."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    in_group_from = models.DateField(
+        _("in the group from"),
+        null=True,
+        blank=True,
+        help_text=_("Day the unit joined the group (acquired, founded); empty: always."),
+    )
+    in_group_until = models.DateField(
+        _("in the group until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day in the group (sold, closed); empty: still in the group."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "pk"
@@ -68,6 +82,12 @@ class OrgUnit(TranslatableModel):
         while unit is not None and unit.kind != UnitKind.COMPANY:
             unit = unit.parent
         return unit
+
+    def in_group_during(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the unit belonged to the group at any time from `start` to `end`."""
+        joined = self.in_group_from is None or self.in_group_from <= end
+        not_left = self.in_group_until is None or self.in_group_until >= start
+        return joined and not_left
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
