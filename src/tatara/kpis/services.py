@@ -178,8 +178,8 @@ def update_target(
     stay). Nothing is saved and no event written when nothing changes."""
     require(actor, "kpis.manage", target.org_unit)
     target = (
-        Target.objects.select_for_update()
-        .select_related("fiscal_year", "base_year")
+        Target.objects.select_for_update(of=("self",))
+        .select_related("fiscal_year", "base_year", "metric", "org_unit")
         .get(pk=target.pk)
     )
     number = check_target(
