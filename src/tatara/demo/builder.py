@@ -1,9 +1,11 @@
 """The demo data set: a small group, demo users for each role, the seed's FY2019 table run
-through the real flow (plan → approval → results → proposed rating → confirmed rating), and
-FY2020 opened from it by carry-forward.
+through the real flow (plan → approval → results → proposed rating → confirmed rating),
+FY2020 opened from it by carry-forward, and the KPI figures behind the table: targets and
+site/company observations for FY2010 (base year) and FY2017–FY2019 (data/fy2019_kpis.yaml).
 
 The companies other than the parent are invented for the demo; the FY2019 table is the seed's,
-verbatim (data/fy2019_table.yaml).
+verbatim (data/fy2019_table.yaml); the site figures are invented so that the consolidated group
+figures reproduce the seed's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import transaction
 from tatara.core.permissions import SystemActor
 from tatara.cycle import services as cycle_services
 from tatara.cycle.models import CycleYear, Subject
+from tatara.demo.kpi_data import build_kpis
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
@@ -115,7 +118,18 @@ UNITS: list[tuple[str, str, str, str | None, str, bool, str]] = [
     ("hm-america-nc", "North Carolina Plant (demo)", UnitKind.SITE, "hm-america", "US", True, ""),
     ("hm-suzhou", "HM (Suzhou) Co., Ltd. (demo)", UnitKind.COMPANY, "hm-group", "CN", True, ""),
     ("hm-suzhou-plant", "Suzhou Plant (demo)", UnitKind.SITE, "hm-suzhou", "CN", True, ""),
+    (
+        "hm-tools-jp-kuwana",
+        "Kuwana Plant (demo, sold 2018)",
+        UnitKind.SITE,
+        "hm-tools-jp",
+        "JP",
+        True,
+        "桑名工場（デモ、2018年売却）",
+    ),
     ("hm-europe", "HM Europe GmbH (demo)", UnitKind.COMPANY, "hm-group", "DE", False, ""),
+    # consolidated into HM Europe's own figures, but HM Europe is not consolidated into the group
+    ("hm-europe-plant", "Düsseldorf Plant (demo)", UnitKind.SITE, "hm-europe", "DE", True, ""),
 ]
 
 
@@ -298,7 +312,8 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
     fy2020 = (
         cycle_services.carry_forward(actor=users["csr"], cycle=fy2019) if carry_forward else None
     )
-    return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020}
+    kpis = build_kpis(users, units, system)
+    return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020, "kpis": kpis}
 
 
 def describe_users() -> str:

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo built: {len(result['units'])} units, FY2019 table with "
-                    f"{result['fy2019'].initiatives.count()} initiatives, FY2020 opened by carry-forward."
+                    f"{result['fy2019'].initiatives.count()} initiatives, FY2020 opened by carry-forward, "
+                    f"{result['kpis']['targets']} KPI targets and {result['kpis']['approved']} approved "
+                    "observations (FY2010, FY2017–FY2019)."
                 )
             )
         self.stdout.write(builder.describe_users())
