@@ -200,3 +200,43 @@ def test_revoke_role_refuses_users_without_manage(world):
     with pytest.raises(PermissionDenied):
         services.revoke_role(actor=officer, assignment=assignment)
     assert RoleAssignment.objects.get(pk=assignment.pk).active
+
+
+def test_group_boundary_is_recorded_and_audited(tree, system):
+    import datetime as dt
+
+    unit = tree["a-site"]
+    services.set_group_boundary(
+        actor=system,
+        unit=unit,
+        in_group_from=dt.date(2014, 11, 1),
+        in_group_until=None,
+        reason="Acquired.",
+    )
+    unit.refresh_from_db()
+    assert unit.in_group_from == dt.date(2014, 11, 1) and unit.in_group_until is None
+    assert unit.in_group_during(dt.date(2014, 4, 1), dt.date(2015, 3, 31))
+    assert not unit.in_group_during(dt.date(2013, 4, 1), dt.date(2014, 3, 31))
+    event = AuditEvent.objects.get(verb="org_unit.boundary_changed")
+    assert event.data["from"] == "2014-11-01" and event.data["reason"] == "Acquired."
+    with pytest.raises(ValidationError):
+        services.set_group_boundary(
+            actor=system,
+            unit=unit,
+            in_group_from=dt.date(2014, 11, 1),
+            in_group_until=dt.date(2014, 10, 31),
+        )
+
+
+def test_group_boundary_needs_organisation_manage(tree, make_user, grant):
+    import datetime as dt
+
+    officer = make_user(username="officer")
+    grant(officer, Role.COMPANY_RISK_OFFICER, tree["a"])
+    with pytest.raises(PermissionDenied):
+        services.set_group_boundary(
+            actor=officer,
+            unit=tree["a-site"],
+            in_group_from=dt.date(2020, 1, 1),
+            in_group_until=None,
+        )

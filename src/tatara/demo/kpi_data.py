@@ -27,13 +27,14 @@ import yaml
 from simple_history.utils import bulk_create_with_history
 
 from tatara.core import fiscal
-from tatara.core.audit import record_event, stamp
+from tatara.core.audit import record_event
 from tatara.core.models import FiscalYear
 from tatara.core.permissions import can
 from tatara.cycle.services import get_or_create_fiscal_year
 from tatara.kpis import services as kpi_services
 from tatara.kpis.choices import Frequency, ObservationStatus
 from tatara.kpis.models import Metric, Observation
+from tatara.organisation import services as org_services
 from tatara.organisation.models import OrgUnit
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "fy2019_kpis.yaml"
@@ -117,21 +118,14 @@ def entries(
 
 
 def set_boundary(data: dict[str, Any], units: dict[str, OrgUnit], actor: Any) -> None:
-    """When units joined or left the group (no service writes these dates yet)."""
+    """When units joined or left the group."""
     for code, dates in data.get("boundary", {}).items():
-        unit = units[code]
-        for field in ("in_group_from", "in_group_until"):
-            if field in dates:
-                setattr(unit, field, dates[field])
-        unit.full_clean(exclude=["path"])
-        stamp(unit, actor, "time in the group")
-        unit.save(update_fields=["in_group_from", "in_group_until"])
-        record_event(
+        org_services.set_group_boundary(
             actor=actor,
-            verb="org_unit.boundary_changed",
-            target=unit,
-            org_unit=unit,
-            data={k: str(v) for k, v in dates.items()},
+            unit=units[code],
+            in_group_from=dates.get("in_group_from"),
+            in_group_until=dates.get("in_group_until"),
+            reason=dates.get("reason", ""),
         )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import ALL, allowed_units, forget_grants, require
@@ -96,6 +98,44 @@ def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         target=unit,
         org_unit=unit,
         data={"from": str(old_parent), "to": str(new_parent)},
+    )
+    return unit
+
+
+@transaction.atomic
+def set_group_boundary(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    in_group_from: dt.date | None,
+    in_group_until: dt.date | None,
+    reason: str = "",
+) -> OrgUnit:
+    """Record when a unit joined or left the group (an acquisition, a sale, a closure).
+
+    Consolidated KPI figures count the unit only for that time, and reduction targets restate
+    their base year to the group as it is in the target year (docs/decisions/0010)."""
+    require(actor, "organisation.manage", unit)
+    if in_group_from and in_group_until and in_group_until < in_group_from:
+        raise ValidationError(
+            {"in_group_until": _("The unit cannot leave the group before it joined.")}
+        )
+    before = {"from": unit.in_group_from, "until": unit.in_group_until}
+    unit.in_group_from, unit.in_group_until = in_group_from, in_group_until
+    unit.full_clean(exclude=["path"])
+    stamp(unit, actor, reason)
+    unit.save(update_fields=["in_group_from", "in_group_until"])
+    record_event(
+        actor=actor,
+        verb="org_unit.boundary_changed",
+        target=unit,
+        org_unit=unit,
+        data={
+            "before": {k: v.isoformat() if v else None for k, v in before.items()},
+            "from": in_group_from.isoformat() if in_group_from else None,
+            "until": in_group_until.isoformat() if in_group_until else None,
+            "reason": reason,
+        },
     )
     return unit
 
