@@ -292,3 +292,24 @@ def test_spread_keeps_exact_sums():
         parts = kpi_data.spread(Decimal(total), weights, Decimal(step))
         assert sum(parts) == Decimal(total) and len(parts) == 12 and min(parts) > 0
         assert all(part % Decimal(step) == 0 for part in parts)
+
+
+def test_the_engine_gives_the_seeds_ratings_and_the_table_its_ratings(kpi, db):
+    from tatara.cycle.models import Initiative
+    from tatara.kpis.evaluation import evaluate
+    from tatara.kpis.initiative_ratings import rating_for
+
+    group = [r for r in evaluate(2019) if r.org_unit == "hm-group"]
+    assert {r.metric: r.rating for r in group} == kpi["ratings"]
+    initiatives = Initiative.objects.filter(
+        cycle__fiscal_year__year=2019, kpi_targets__isnull=False
+    )
+    rated = {
+        (i.subject.number, i.position): (rating_for(i), i.rating) for i in initiatives.distinct()
+    }
+    assert len(rated) == 6
+    for (subject, position), (kpi_rating, table_rating) in rated.items():
+        # every linked initiative's rating is the seed's table rating
+        assert kpi_rating.rating == table_rating, (subject, position)
+    diversity, _table = rated[(4, 1)]
+    assert diversity.suggested == 1 and diversity.override is not None

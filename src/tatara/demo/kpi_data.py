@@ -30,10 +30,12 @@ from tatara.core import fiscal
 from tatara.core.audit import record_event
 from tatara.core.models import FiscalYear
 from tatara.core.permissions import can
+from tatara.cycle.models import Initiative
 from tatara.cycle.services import get_or_create_fiscal_year
+from tatara.kpis import initiative_ratings
 from tatara.kpis import services as kpi_services
 from tatara.kpis.choices import Frequency, ObservationStatus
-from tatara.kpis.models import Metric, Observation
+from tatara.kpis.models import Metric, Observation, Target
 from tatara.organisation import services as org_services
 from tatara.organisation.models import OrgUnit
 
@@ -240,6 +242,33 @@ def add_pending(
     return len(data.get("pending", []))
 
 
+def link_initiatives(data: dict[str, Any], year: int, csr: Any) -> int:
+    """Link the year's targets to the table's initiatives, and record the overrides."""
+    targets = {
+        t.metric.code: t
+        for t in Target.objects.filter(
+            fiscal_year__year=year, org_unit__parent__isnull=True
+        ).select_related("metric", "org_unit", "fiscal_year")
+    }
+
+    def initiative(row: dict[str, Any]) -> Initiative:
+        return Initiative.objects.select_related("cycle__fiscal_year", "owner_unit").get(
+            cycle__fiscal_year__year=year, subject__number=row["subject"], position=row["position"]
+        )
+
+    links = 0
+    for row in data.get("links", []):
+        found = initiative(row)
+        for code in row["metrics"]:
+            initiative_ratings.link_target(actor=csr, target=targets[code], initiative=found)
+            links += 1
+    for row in data.get("overrides", []):
+        initiative_ratings.override_rating(
+            actor=csr, initiative=initiative(row), rating=row["rating"], reason=row["reason"]
+        )
+    return links
+
+
 def build_kpis(users: dict[str, Any], units: dict[str, OrgUnit], actor: Any) -> dict[str, int]:
     """Targets and observations of the demo. `actor` (the demo builder) sets the units' time in
     the group; the CSR office sets targets; officers enter; the risk officer approves."""
@@ -262,7 +291,9 @@ def build_kpis(users: dict[str, Any], units: dict[str, OrgUnit], actor: Any) -> 
         observation = enter(entry, enterer(entry.unit, users, cache), ObservationStatus.SUBMITTED)
         kpi_services.approve_observation(actor=approver, observation=observation)
     pending = add_pending(data, units, metrics, users, cache)
+    links = link_initiatives(data, target_year, csr)
     return {
+        "links": links,
         "targets": targets,
         "observations": sum(map(len, history.values())) + len(current) + pending,
         "approved": sum(map(len, history.values())) + len(current),
