@@ -7,10 +7,12 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from tatara.cycle.api import register as register_cycle
+from tatara.kpis.api import register as register_kpis
 from tatara.organisation.api import register as register_organisation
 
 router = DefaultRouter()
 register_cycle(router)
+register_kpis(router)
 register_organisation(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Dashboard"), "dashboard", None),
     (_("CSR cycle"), "cycle:years", "cycle.view"),
     (_("Road map"), "cycle:roadmap", "cycle.view"),
+    (_("KPIs"), "kpis:index", "kpis.view"),
     (_("Organisation"), "organisation:tree", "organisation.view"),
     (_("API"), "api-docs", None),
 ]
