@@ -1,4 +1,4 @@
-"""`tatara kpi import-observations|import-targets|export-observations|export-targets`.
+"""`tatara kpi evaluate|import-observations|import-targets|export-observations|export-targets`.
 
 Each subcommand is one entry of `Command.verbs()`: its help, a function adding its arguments
 and a function running it. Adding a subcommand is one entry and two small methods.
@@ -6,6 +6,7 @@ and a function running it. Adding a subcommand is one entry and two small method
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tatara.core.cli_actor import resolve_actor
-from tatara.core.tabular import ImportRejected
+from tatara.core.tabular import ImportRejected, write_csv
 from tatara.kpis import table_io
 from tatara.kpis.choices import ObservationStatus
+from tatara.kpis.evaluation import RECORD_FIELDS, evaluate
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,18 @@ class Verb:
 
 
 class Command(BaseCommand):
-    help = "KPI data in and out: import or export observations and targets (csv, xlsx)."
+    help = (
+        "KPIs: evaluate a fiscal year's targets; import or export observations and targets "
+        "(csv, xlsx)."
+    )
 
     def verbs(self) -> dict[str, Verb]:
         return {
+            "evaluate": Verb(
+                "every target of a fiscal year with actual, achievement (%) and rating (1-3)",
+                self.evaluate_arguments,
+                self.evaluate,
+            ),
             "import-observations": Verb(
                 "load observations (metric,org_unit,period,value,unit[,source]) as drafts",
                 self.import_arguments,
@@ -73,6 +83,25 @@ class Command(BaseCommand):
             ) from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+
+    # --- evaluation ---------------------------------------------------------------------
+
+    def evaluate_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--fy", type=int, required=True, help="fiscal year, e.g. 2019")
+        parser.add_argument("--format", choices=("json", "csv"), default="json")
+        parser.add_argument("--unit", help="only the targets of this unit (its code)")
+
+    def evaluate(self, actor: Any, options: dict[str, Any]) -> None:
+        viewer = actor if getattr(actor, "pk", None) else None  # the operator sees every unit
+        results = evaluate(options["fy"], user=viewer)
+        if options["unit"]:
+            results = [r for r in results if r.org_unit == options["unit"]]
+        records = [r.as_record() for r in results]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+            return
+        data = write_csv(RECORD_FIELDS, ([rec[f] for f in RECORD_FIELDS] for rec in records))
+        self.stdout.write(data.decode("utf-8"), ending="")
 
     # --- imports ------------------------------------------------------------------------
 
