@@ -60,6 +60,15 @@ GET   /organisation/units/{unit}/                              A   | 302      20
 GET   /organisation/units/{unit}/                              B   | 302      200  200  404     404   200     404
 GET   /organisation/people/                                    -   | 302      200  200  200     200   200     403
 GET   /organisation/people/import/                             -   | 302      200  403  403     403   403     403
+GET   /kpis/                                                   -   | 302      302  302  302     302   302     403
+GET   /kpis/{fy}/                                              -   | 302      200  200  200     200   200     403
+GET   /kpis/{fy}/export.csv                                    -   | 302      200  200  200     200   200     403
+GET   /kpis/{fy}/export.pdf                                    -   | 302      200  200  200     200   200     403
+GET   /kpis/metrics/                                           -   | 302      200  200  200     200   200     403
+GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          A   | 302      200  200  200     200   200     403
+GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          B   | 302      200  200  404     404   200     403
+GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} A  | 302      200  200  200     200   200     403
+GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} B  | 302      200  200  404     404   200     403
 # --- page actions (302 = done and sent back to the page; for anon: sent to the login page) --------------------------
 POST  /cycle/initiatives/{initiative}/approve/                 A   | 302      302  302  403     403   403     403
 POST  /cycle/initiatives/{initiative}/approve/                 B   | 302      302  302  404     404   403     403
@@ -90,6 +99,19 @@ GET   /api/v1/org-units/{unit}/                                B   | 401/403  20
 GET   /api/v1/people/                                          -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/people/{person}/                                 A   | 401/403  200  200  200     200   200     404
 GET   /api/v1/people/{person}/                                 B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/kpis/metrics/                                    -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/kpis/metrics/{metric}/                           -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/metrics/{metric}/trend/?unit={unit_code}    A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/metrics/{metric}/trend/?unit={unit_code}    B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/kpis/metrics/{metric}/breakdown/?unit={unit_code}&fiscal_year={fy} A | 401/403 200 200 200 200 200 404
+GET   /api/v1/kpis/metrics/{metric}/breakdown/?unit={unit_code}&fiscal_year={fy} B | 401/403 200 200 404 404 200 404
+GET   /api/v1/kpis/targets/                                    -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/kpis/targets/{kpi_target}/                       A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/targets/{kpi_target}/                       B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/kpis/evaluation/?fiscal_year={fy}                -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/kpis/observations/                               -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/kpis/observations/{kpi_observation}/             A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/observations/{kpi_observation}/             B   | 401/403  200  200  404     404   200     404
 POST  /api/v1/initiatives/{initiative}/approve/                A   | 401/403  200  200  403     403   403     404
 POST  /api/v1/initiatives/{initiative}/approve/                B   | 401/403  200  200  404     404   403     404
 POST  /api/v1/initiatives/{initiative}/plan/                   A   | 401/403  200  403  200     200   403     404
@@ -160,6 +182,11 @@ BODIES: dict[str, dict[str, Any]] = {
 
 TARGETS = {"A": "alpha-div", "B": "bravo-div"}
 
+# KPI data of the world (see `kpi_data` below): a target and an approved observation of
+# KPI_METRIC at each division; ids by ("target" | "observation", unit code).
+KPI_METRIC = "co2-emissions"
+KPI_IDS: dict[tuple[str, str], int] = {}
+
 
 @dataclass(frozen=True)
 class Case:
@@ -211,6 +238,25 @@ def world(module_world, db):
     return module_world
 
 
+@pytest.fixture(scope="module", autouse=True)
+def kpi_data(module_world, django_db_blocker):
+    """A target and an approved observation at each division, for the KPI pages and API
+    (inside the module world's transaction, so rolled back with it)."""
+    from kpi_data import put, target
+
+    from tatara.kpis.choices import TargetKind
+
+    with django_db_blocker.unblock():
+        for code in TARGETS.values():
+            unit = module_world.units[code]
+            made = target(KPI_METRIC, unit, module_world.year, TargetKind.AT_MOST, 100)
+            observation = put(KPI_METRIC, unit, module_world.year, 90)
+            KPI_IDS[("target", code)] = made.pk
+            KPI_IDS[("observation", code)] = observation.pk
+    yield
+    KPI_IDS.clear()
+
+
 @pytest.fixture(scope="module")
 def sessions(module_world, django_db_blocker):
     """A signed-in session per role, made once for the module (signing in is not under test
@@ -259,6 +305,9 @@ def fill(template: Any, world: Any, target: str) -> Any:
         unit=world.units[code].pk,
         unit_code=code,
         person=world.people[code].pk,
+        metric=KPI_METRIC,
+        kpi_target=KPI_IDS.get(("target", code), 0),
+        kpi_observation=KPI_IDS.get(("observation", code), 0),
     )
 
 
@@ -302,6 +351,13 @@ def check_no_leak(world: Any, role: str, case: Case, response: Any) -> None:
             assert f'"{url}"' not in body, f"link {url} leaked to {role} on {case.path}"
 
 
+KPI_LISTS = {
+    "/api/v1/kpis/targets/",
+    "/api/v1/kpis/evaluation/?fiscal_year={fy}",
+    "/api/v1/kpis/observations/",
+}
+
+
 def check_content(world: Any, role: str, case: Case, response: Any) -> None:
     """What a 200 GET must hold for `role`: exactly what its scope holds."""
     body = response.content.decode("utf-8", errors="replace")
@@ -333,6 +389,22 @@ def check_content(world: Any, role: str, case: Case, response: Any) -> None:
         assert [row["year"] for row in listing(response.json())] == (
             [world.year] if visible else []
         )
+    elif path in ("/kpis/{fy}/", "/kpis/{fy}/export.csv") or path in KPI_LISTS:
+        divisions = set(TARGETS.values()) & visible
+        if path == "/kpis/{fy}/":
+            for code in divisions:
+                assert f"~{code}~" in body, f"{code}'s target missing for {role}"
+            assert body.count("data-target=") == len(divisions)
+        elif path == "/kpis/{fy}/export.csv":
+            assert {row["org_unit"] for row in csv.DictReader(io.StringIO(body))} == divisions
+        else:
+            assert {row["org_unit"] for row in listing(response.json())} == divisions
+    elif path == "/api/v1/kpis/metrics/":
+        assert (len(listing(response.json())) > 30) == bool(visible)
+    elif path.endswith("export.pdf") or path.startswith("/kpis/metrics/{metric}/export"):
+        assert response.content.startswith(b"%PDF")
+    elif path.startswith("/api/v1/kpis/") and case.target in TARGETS:
+        assert response.json()["org_unit"] == TARGETS[case.target]
     elif case.target in TARGETS:
         code = TARGETS[case.target]
         assert code in visible, f"{role} read {code}'s data outside its scope"

@@ -13,7 +13,7 @@ from typing import Any
 import django_filters
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -38,6 +38,21 @@ def number(value: Decimal | None) -> float | int | None:
         return None
     rounded = round(value, 6).normalize()
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "One of: " + ", ".join(TargetKind.values) + " (see EvaluationRecord).",
+    }
+)
+class TargetKindField(serializers.ChoiceField):
+    """A target's kind. Its choices are named once in the schema (EvaluationRecord's `kind`):
+    other areas have fields called "kind" with other choices, and a choice set shared by two
+    components under a shared name cannot be given a clean enum name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=TargetKind.choices, read_only=True, **kwargs)
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -87,6 +102,7 @@ class TargetSerializer(serializers.ModelSerializer[Target]):
     base_year = serializers.IntegerField(
         source="base_year.year", read_only=True, allow_null=True, default=None
     )
+    kind = TargetKindField()
 
     class Meta:
         model = Target
