@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tatara.organisation",
     "tatara.cycle",
     "tatara.kpis",
+    "tatara.emissions",
     "tatara.demo",
 ]
 

@@ -1,0 +1,168 @@
+"""`tatara emissions import-factors|calculate|post`: suppliers' electricity factors in, a
+unit's Scope 1 and 2 CO2 out, or posted to the co2-emissions KPI as a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tatara.core.cli_actor import resolve_actor
+from tatara.core.tabular import ImportRejected, write_csv
+from tatara.emissions import services
+from tatara.emissions.choices import ELECTRICITY_BASES, Basis
+from tatara.organisation.models import OrgUnit
+
+FORMATS = ("text", "json", "csv")
+CSV_COLUMNS = [
+    "scope",
+    "activity",
+    "supplier",
+    "quantity",
+    "unit",
+    "factor",
+    "factor_unit",
+    "factor_set",
+    "source",
+    "co2_t",
+    "warning",
+]
+
+
+def _add_period(parser: CommandParser) -> None:
+    parser.add_argument("--unit", required=True, help="org unit code, e.g. alpha-site")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--fy", type=int, help="fiscal year, e.g. 2019 for FY2019")
+    when.add_argument("--month", help="one calendar month, e.g. 2019-04")
+    parser.add_argument(
+        "--basis",
+        choices=[str(b) for b in ELECTRICITY_BASES],
+        default=str(Basis.MARKET),
+        help="electricity factors: market (suppliers' adjusted factors, default) or location",
+    )
+    parser.add_argument("--user", help="act as this user (their scope applies)")
+
+
+def _month(text: str) -> tuple[dt.date, dt.date]:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise CommandError(f"--month takes a month like 2019-04, not {text!r}")
+    start = dt.date(int(match[1]), int(match[2]), 1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return start, end
+
+
+class Command(BaseCommand):
+    help = (
+        "Import electricity suppliers' emission factors, calculate a unit's Scope 1 and 2 CO2, "
+        "or post it to the co2-emissions KPI."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        verbs = parser.add_subparsers(
+            dest="verb", required=True, metavar="{import-factors,calculate,post}"
+        )
+        load = verbs.add_parser(
+            "import-factors", help="load suppliers' electricity factors from a .csv or .xlsx"
+        )
+        load.add_argument("file", help="columns fiscal_year,supplier,basis,factor,unit[,source]")
+        load.add_argument(
+            "--dry-run", action="store_true", help="validate and report; store nothing"
+        )
+        load.add_argument("--user", help="act as this user (their scope applies)")
+
+        calculate = verbs.add_parser("calculate", help="Scope 1 and 2 CO2 of a unit and period")
+        _add_period(calculate)
+        calculate.add_argument("--format", choices=FORMATS, default="text")
+
+        post = verbs.add_parser(
+            "post", help="write the calculated total as a draft co2-emissions observation"
+        )
+        _add_period(post)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = resolve_actor(options["user"])
+        try:
+            if options["verb"] == "import-factors":
+                self.load(actor, options)
+            elif options["verb"] == "calculate":
+                self.calculate(actor, options)
+            else:
+                self.post(actor, options)
+        except PermissionDenied as exc:
+            raise CommandError(
+                f"permission denied ({exc}); use --user with a user who may do this"
+            ) from exc
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+
+    def load(self, actor: Any, options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        try:
+            result = services.import_supplier_factors(
+                actor=actor, file=path, dry_run=options["dry_run"]
+            )
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} error(s) in {path.name}; nothing was stored"
+            ) from exc
+        prefix = "checked" if options["dry_run"] else "imported"
+        self.stdout.write(f"{prefix}: {result.summary()}")
+
+    def _target(self, options: Any) -> dict[str, Any]:
+        try:
+            unit = OrgUnit.objects.get(code=options["unit"])
+        except OrgUnit.DoesNotExist as exc:
+            raise CommandError(f"no org unit with code {options['unit']!r}") from exc
+        when: dict[str, Any] = (
+            {"fiscal_year": options["fy"]}
+            if options["fy"] is not None
+            else {"period": _month(options["month"])}
+        )
+        return {"org_unit": unit, "basis": options["basis"], **when}
+
+    def calculate(self, actor: Any, options: Any) -> None:
+        result = services.calculate(viewer=actor, **self._target(options))
+        fmt = options["format"]
+        if fmt == "json":
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            return
+        if fmt == "csv":
+            rows = [[line.as_dict()[c] for c in CSV_COLUMNS] for line in result.lines]
+            totals = (("1", result.scope1), ("2", result.scope2), ("1+2", result.total))
+            rows += [
+                [scope, "(total)", *[""] * 7, services.plain(value), ""] for scope, value in totals
+            ]
+            self.stdout.write(write_csv(CSV_COLUMNS, rows).decode("utf-8"), ending="")
+            return
+        self.stdout.write(
+            f"{result.unit_code} {result.period_label} (electricity {result.basis}-based): t-CO2"
+        )
+        for line in result.lines:
+            who = f" ({line.supplier})" if line.supplier else ""
+            self.stdout.write(
+                f"  scope {line.scope}  {line.activity}{who}: {services.plain(line.quantity)} "
+                f"{line.unit} × {services.plain(line.factor)} = {services.plain(line.co2_t)}"
+                f"  [{line.factor_set}]"
+            )
+            if line.warning:
+                self.stdout.write(f"    warning: {line.warning}")
+        self.stdout.write(f"  Scope 1: {services.plain(result.scope1)}")
+        self.stdout.write(f"  Scope 2: {services.plain(result.scope2)}")
+        self.stdout.write(f"  Total:   {services.plain(result.total)}")
+
+    def post(self, actor: Any, options: Any) -> None:
+        observation = services.post_to_kpis(actor=actor, **self._target(options))
+        self.stdout.write(
+            f"posted: co2-emissions {observation.org_unit.code} "
+            f"{observation.period_start}–{observation.period_end} = {observation.value} t (draft)"
+        )
