@@ -163,37 +163,61 @@ def test_gwp_conversion(db):
         services.co2e("cC3F6", 1, "AR6")
 
 
-def test_posting_creates_a_draft_observation(world, site, supplier_factors):
+def test_posting_creates_three_draft_observations(world, site, supplier_factors):
     officer = world.users["company_risk_officer"]
     worked_example(officer, site)
-    observation = services.post_to_kpis(actor=officer, org_unit=site, fiscal_year=2019)
-    observation.refresh_from_db()
-    assert observation.metric.code == "co2-emissions"
-    assert (observation.period_start, observation.period_end) == FY2019
-    assert observation.value == Decimal("133.625")
-    assert (observation.status, observation.original_unit) == ("draft", "t")
-    assert observation.source.startswith("calculated from activity data (factor set ")
-    assert "Electricity FY2019 (market-based)" in observation.source
-    assert "before the revision" in observation.source
+    posted = services.post_to_kpis(actor=officer, org_unit=site, fiscal_year=2019)
+    rows = {
+        o.metric.code: o for o in Observation.objects.filter(org_unit=site).select_related("metric")
+    }
+    assert set(rows) == {"co2-scope1", "co2-scope2", "co2-emissions"}
+    assert [o.pk for o in posted] == [rows[c].pk for c in services.POSTED_METRICS]
+    assert (rows["co2-scope1"].value, rows["co2-scope2"].value, rows["co2-emissions"].value) == (
+        Decimal("37.925"),
+        Decimal("95.7"),
+        Decimal("133.625"),
+    )
+    for observation in rows.values():
+        assert (observation.period_start, observation.period_end) == FY2019
+        assert (observation.status, observation.original_unit) == ("draft", "t")
+        assert observation.source.startswith("calculated from activity data (factor set ")
+    # each names the factor sets behind its own figure
+    assert "before the revision" in rows["co2-scope1"].source
+    assert "Electricity" not in rows["co2-scope1"].source
+    assert "Electricity FY2019 (market-based)" in rows["co2-scope2"].source
+    assert "market-based" in rows["co2-scope2"].source
+    assert "before the revision" not in rows["co2-scope2"].source
+    total = rows["co2-emissions"].source
+    assert "Electricity FY2019 (market-based)" in total and "before the revision" in total
     event = AuditEvent.objects.get(verb="emissions.posted_to_kpis")
     assert event.data["scope1_t"] == "37.925" and event.data["warnings"]
+    assert event.data["observations"]["co2-scope2"] == rows["co2-scope2"].pk
 
-    # a correction of the data, posted again, corrects the draft
+    # a correction of the data, posted again, corrects the drafts
     record(officer, site, "diesel", "3500", "L")  # + 1 kL × 2.58
     again = services.post_to_kpis(actor=officer, org_unit=site, fiscal_year=2019)
-    assert again.pk == observation.pk
-    assert Observation.objects.get(pk=again.pk).value == Decimal("136.205")
+    assert again.total.pk == rows["co2-emissions"].pk
+    assert Observation.objects.get(pk=again.total.pk).value == Decimal("136.205")
+    assert Observation.objects.get(pk=again.scope1.pk).value == Decimal("40.505")
+    assert Observation.objects.get(pk=again.scope2.pk).value == Decimal("95.7")
 
-    # once submitted, the KPI value no longer changes from here
-    kpi_services.submit_observation(actor=officer, observation=again)
+    # once one is submitted, none of the three changes any more (one transaction)
+    kpi_services.submit_observation(actor=officer, observation=again.total)
+    record(officer, site, "diesel", "4500", "L")
     with pytest.raises(ValidationError, match="already submitted"):
         services.post_to_kpis(actor=officer, org_unit=site, fiscal_year=2019)
+    assert Observation.objects.get(pk=again.scope1.pk).value == Decimal("40.505")
 
 
 def test_posting_a_month_and_nothing_to_post(site, system, supplier_factors):
     record(system, site, "gasoline", "1000", "L")
-    observation = services.post_to_kpis(actor=system, org_unit=site, period=APRIL)
-    assert (observation.period_start, observation.value) == (APRIL[0], Decimal("2.32"))
-    assert "electricity" not in observation.source
+    posted = services.post_to_kpis(actor=system, org_unit=site, period=APRIL)
+    assert (posted.total.period_start, posted.total.value) == (APRIL[0], Decimal("2.32"))
+    assert posted.scope1.value == Decimal("2.32")
+    assert "electricity" not in posted.total.source
+    assert (posted.scope2.value, posted.scope2.source) == (
+        Decimal(0),
+        "calculated from activity data (no electricity records)",
+    )
     with pytest.raises(ValidationError, match="nothing to post"):
         services.post_to_kpis(actor=system, org_unit=site, period=MAY)

@@ -75,5 +75,8 @@ def test_calculate_errors(site, system):
 
 
 def test_post(site):
-    assert "133.625" in run("post", "--unit", "alpha-site", "--fy", "2019")
+    out = run("post", "--unit", "alpha-site", "--fy", "2019")
+    assert "co2-emissions alpha-site 2019-04-01–2020-03-31 = 133.625" in out
+    assert "co2-scope1" in out and "co2-scope2" in out
     assert Observation.objects.get(metric__code="co2-emissions").value == Decimal("133.625")
+    assert Observation.objects.get(metric__code="co2-scope1").value == Decimal("37.925")

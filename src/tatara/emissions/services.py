@@ -38,6 +38,7 @@ __all__ = [
     "Calculation",
     "ImportResult",
     "Line",
+    "Posted",
     "ResolvedFactor",
     "calculate",
     "check_period",
@@ -49,7 +50,10 @@ __all__ = [
     "record_activity",
 ]
 
-CO2_METRIC = "co2-emissions"
+CO2_METRIC = "co2-emissions"  # Scope 1 + 2
+SCOPE1_METRIC = "co2-scope1"
+SCOPE2_METRIC = "co2-scope2"
+POSTED_METRICS = (SCOPE1_METRIC, SCOPE2_METRIC, CO2_METRIC)
 POSTED_PLACES = Decimal("0.001")  # a kilogram: the factors carry three significant digits
 ZERO = Decimal(0)
 MONTHS_IN_YEAR = 12
@@ -457,6 +461,30 @@ def co2e(
 # --- posting to the KPIs ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Posted:
+    """The three draft observations one posting writes: Scope 1, Scope 2 and their total."""
+
+    scope1: Observation
+    scope2: Observation
+    total: Observation
+
+    def __iter__(self) -> Any:
+        return iter((self.scope1, self.scope2, self.total))
+
+
+def _posted_source(lines: list[Line], basis: str, nothing: str) -> str:
+    """Stored text, kept in English like other sources of observations: the factor sets of
+    the lines behind the figure (and the electricity basis when electricity is in it)."""
+    sets = list(dict.fromkeys(line.factor_set for line in lines))
+    if not sets:
+        return f"calculated from activity data ({nothing})"
+    text = f"calculated from activity data (factor set {'; '.join(sets)}"
+    if any(line.activity == Activity.ELECTRICITY for line in lines):
+        text += f"; electricity {basis}-based"
+    return f"{text})"[:300]
+
+
 @transaction.atomic
 def post_to_kpis(
     *,
@@ -465,10 +493,11 @@ def post_to_kpis(
     fiscal_year: int | None = None,
     period: Period | None = None,
     basis: str = Basis.MARKET,
-) -> Observation:
-    """Write the calculated Scope 1 + 2 total as a draft observation of the kpis metric
-    co2-emissions (t) for the unit and period, through the kpis area's service (which
-    refuses once the observation was submitted)."""
+) -> Posted:
+    """Write the calculated Scope 1, Scope 2 and their total as three draft observations of
+    the kpis metrics co2-scope1, co2-scope2 and co2-emissions (t) for the unit and period,
+    in one transaction, through the kpis area's service (which refuses once an observation
+    was submitted: then none of the three changes). Each source names the factor sets used."""
     require(actor, "emissions.change", org_unit)
     result = calculate(
         viewer=actor, org_unit=org_unit, fiscal_year=fiscal_year, period=period, basis=basis
@@ -478,28 +507,41 @@ def post_to_kpis(
             _("%(unit)s has no activity data for %(period)s; there is nothing to post.")
             % {"unit": org_unit.code, "period": result.period_label}
         )
-    metric = Metric.objects.filter(code=CO2_METRIC).first()
-    if metric is None:
-        raise ValidationError(_("The KPI metric %(code)s does not exist.") % {"code": CO2_METRIC})
-    # stored text, kept in English like other sources of observations
-    source = f"calculated from activity data (factor set {'; '.join(result.factor_sets)}"
-    if any(line.activity == Activity.ELECTRICITY for line in result.lines):
-        source += f"; electricity {basis}-based"
-    source = f"{source})"[:300]
-    observation = kpi_services.record_observation(
-        actor=actor,
-        metric=metric,
-        org_unit=org_unit,
-        period_start=result.period_start,
-        period_end=result.period_end,
-        value=result.total.quantize(POSTED_PLACES, rounding=ROUND_HALF_UP),
-        unit="t",
-        source=source,
+    metrics = Metric.objects.in_bulk(POSTED_METRICS, field_name="code")
+    missing = [code for code in POSTED_METRICS if code not in metrics]
+    if missing:
+        raise ValidationError(
+            _("The KPI metric %(code)s does not exist.") % {"code": ", ".join(missing)}
+        )
+    scope1 = [line for line in result.lines if line.scope == Scope.SCOPE_1]
+    scope2 = [line for line in result.lines if line.scope == Scope.SCOPE_2]
+    figures = (
+        (SCOPE1_METRIC, result.scope1, _posted_source(scope1, basis, "no fuel records")),
+        (SCOPE2_METRIC, result.scope2, _posted_source(scope2, basis, "no electricity records")),
+        (CO2_METRIC, result.total, _posted_source(list(result.lines), basis, "")),
+    )
+    observations = {
+        code: kpi_services.record_observation(
+            actor=actor,
+            metric=metrics[code],
+            org_unit=org_unit,
+            period_start=result.period_start,
+            period_end=result.period_end,
+            value=value.quantize(POSTED_PLACES, rounding=ROUND_HALF_UP),
+            unit="t",
+            source=source,
+        )
+        for code, value, source in figures
+    }
+    posted = Posted(
+        scope1=observations[SCOPE1_METRIC],
+        scope2=observations[SCOPE2_METRIC],
+        total=observations[CO2_METRIC],
     )
     record_event(
         actor=actor,
         verb="emissions.posted_to_kpis",
-        target=observation,
+        target=posted.total,
         org_unit=org_unit,
         data={
             "period": result.period_label,
@@ -507,8 +549,9 @@ def post_to_kpis(
             "scope1_t": plain(result.scope1),
             "scope2_t": plain(result.scope2),
             "total_t": plain(result.total),
+            "observations": {code: o.pk for code, o in observations.items()},
             "factor_sets": result.factor_sets,
             "warnings": result.warnings,
         },
     )
-    return observation
+    return posted
