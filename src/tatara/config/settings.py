@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tatara.kpis",
     "tatara.emissions",
     "tatara.demo",
+    "tatara.screening",
 ]
 
 MIDDLEWARE = [

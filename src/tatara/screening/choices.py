@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ListSource(models.TextChoices):
+    OFAC_SDN = "ofac-sdn", _("OFAC Specially Designated Nationals (SDN) list")
+    OFAC_CONS = "ofac-cons", _("OFAC consolidated (non-SDN) list")
+    UN = "un", _("UN Security Council consolidated list")
+    EU = "eu", _("EU financial sanctions list")
+    US_CSL = "us-csl", _("US Consolidated Screening List")
+    METI_EUL = "meti-eul", _("METI End User List (Japan)")
+    CUSTOM = "custom", _("Own watch list")
+    BIS_DPL = "bis-dpl", _("US BIS Denied Persons List")
+
+
+class VersionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class EntryKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ENTITY = "entity", _("Entity")
+    VESSEL = "vessel", _("Vessel")
+    AIRCRAFT = "aircraft", _("Aircraft")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class NameQuality(models.TextChoices):
+    STRONG = "strong", _("Strong")
+    WEAK = "weak", _("Weak")
