@@ -1,5 +1,7 @@
-"""`tatara emissions import-factors|calculate|post`: suppliers' electricity factors in, a
-unit's Scope 1 and 2 CO2 out, or posted to the co2-emissions KPI as a draft."""
+"""`tatara emissions import-factors|import-activity|export-activity|calculate|post`:
+suppliers' electricity factors and sites' activity data in, a fiscal year's activity data out,
+a unit's Scope 1 and 2 CO2 out, or posted to the co2-scope1/co2-scope2/co2-emissions KPIs as
+drafts."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tatara.core.cli_actor import resolve_actor
 from tatara.core.tabular import ImportRejected, write_csv
-from tatara.emissions import services
+from tatara.emissions import activity_io, services
 from tatara.emissions.choices import ELECTRICITY_BASES, Basis
 from tatara.organisation.models import OrgUnit
 
@@ -65,7 +67,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         verbs = parser.add_subparsers(
-            dest="verb", required=True, metavar="{import-factors,calculate,post}"
+            dest="verb",
+            required=True,
+            metavar="{import-factors,import-activity,export-activity,calculate,post}",
         )
         load = verbs.add_parser(
             "import-factors", help="load suppliers' electricity factors from a .csv or .xlsx"
@@ -76,12 +80,34 @@ class Command(BaseCommand):
         )
         load.add_argument("--user", help="act as this user (their scope applies)")
 
+        activity = verbs.add_parser(
+            "import-activity", help="load activity data (energy and fuel used) from .csv/.xlsx"
+        )
+        activity.add_argument(
+            "path", help="columns org_unit,period,activity,quantity[,unit,supplier,source]"
+        )
+        activity.add_argument(
+            "--dry-run", action="store_true", help="validate and report; store nothing"
+        )
+        activity.add_argument("--user", help="act as this user (their scope applies)")
+
+        export = verbs.add_parser(
+            "export-activity", help="write a fiscal year's activity data in the import's layout"
+        )
+        export.add_argument("--fy", type=int, required=True, help="fiscal year, e.g. 2019")
+        export.add_argument("--unit", help="one org unit's code (default: every unit in scope)")
+        export.add_argument("--format", choices=activity_io.FORMATS, default="csv")
+        export.add_argument("--output", "-o", help="file to write (default: standard output)")
+        export.add_argument("--user", help="act as this user (their scope applies)")
+
         calculate = verbs.add_parser("calculate", help="Scope 1 and 2 CO2 of a unit and period")
         _add_period(calculate)
         calculate.add_argument("--format", choices=FORMATS, default="text")
 
         post = verbs.add_parser(
-            "post", help="write the calculated total as a draft co2-emissions observation"
+            "post",
+            help="write Scope 1, Scope 2 and the total as draft observations of co2-scope1, "
+            "co2-scope2 and co2-emissions",
         )
         _add_period(post)
 
@@ -90,6 +116,10 @@ class Command(BaseCommand):
         try:
             if options["verb"] == "import-factors":
                 self.load(actor, options)
+            elif options["verb"] == "import-activity":
+                self.load_activity(actor, options)
+            elif options["verb"] == "export-activity":
+                self.export_activity(actor, options)
             elif options["verb"] == "calculate":
                 self.calculate(actor, options)
             else:
@@ -117,6 +147,38 @@ class Command(BaseCommand):
             ) from exc
         prefix = "checked" if options["dry_run"] else "imported"
         self.stdout.write(f"{prefix}: {result.summary()}")
+
+    def load_activity(self, actor: Any, options: Any) -> None:
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        try:
+            result = activity_io.import_activity(path, actor=actor, dry_run=options["dry_run"])
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} error(s) in {path.name}; nothing was stored"
+            ) from exc
+        prefix = "checked" if options["dry_run"] else "imported"
+        self.stdout.write(f"{prefix}: {result.summary()}")
+
+    def export_activity(self, actor: Any, options: Any) -> None:
+        unit = None
+        if options["unit"]:
+            unit = OrgUnit.objects.filter(code=options["unit"]).first()
+            if unit is None:
+                raise CommandError(f"no org unit with code {options['unit']!r}")
+        data, _type, _name = activity_io.export_activity(
+            viewer=actor, year=options["fy"], fmt=options["format"], unit=unit
+        )
+        if options["output"]:
+            Path(options["output"]).write_bytes(data)
+            self.stderr.write(f"wrote {options['output']}")
+        elif options["format"] == "xlsx":
+            raise CommandError("--format xlsx needs --output FILE")
+        else:
+            self.stdout.write(data.decode("utf-8"), ending="")
 
     def _target(self, options: Any) -> dict[str, Any]:
         try:
@@ -161,8 +223,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Total:   {services.plain(result.total)}")
 
     def post(self, actor: Any, options: Any) -> None:
-        observation = services.post_to_kpis(actor=actor, **self._target(options))
-        self.stdout.write(
-            f"posted: co2-emissions {observation.org_unit.code} "
-            f"{observation.period_start}–{observation.period_end} = {observation.value} t (draft)"
-        )
+        posted = services.post_to_kpis(actor=actor, **self._target(options))
+        for observation in posted:
+            self.stdout.write(
+                f"posted: {observation.metric.code} {observation.org_unit.code} "
+                f"{observation.period_start}–{observation.period_end} = "
+                f"{observation.value} t (draft)"
+            )
