@@ -1,0 +1,255 @@
+"""Scoring one normalised query name against one normalised list name.
+
+Token level (:func:`token_similarity`), best first:
+
+* exact (1.0); same variant group (0.95, "mohammed ~ muhammad");
+* written in an abjad on either side and the consonant skeletons agree (0.9), or differ
+  by one letter (0.75) — Arabic and Hebrew romanise without vowels;
+* within an edit budget (optimal string alignment, transpositions count one): none up to
+  3 letters, 1 up to 5, 2 up to 9, 3 beyond; similarity ``1 - distance / length``;
+* an initial against a name starting with that letter (0.7).
+
+Name level (:func:`score_names`): tokens are aligned one to one, greedily by similarity
+(word order does not matter), then unmatched neighbours on one side are tried glued
+together against an unmatched token on the other ("Patr ushev" ~ "patrushev",
+"Abd Allah" ~ "abdallah"). Each token weighs by class: ordinary words and numbers 1,
+initials 0.35, generic company words 0.35, particles (al, bin, de, …) 0.2. The score is a
+weighted Dice coefficient in which tokens left over count less on the list side than on the
+query side (a list name often carries a patronymic or a second given name the customer
+file lacks)::
+
+    score = Σ s·(w_q + w_l) / (Σ (w_q + w_l) + EXTRA_QUERY·Σ w_q(unmatched) + EXTRA_LIST·Σ w_l(unmatched))
+
+A name whose matched tokens are only particles, generic words or initials scores at most
+half. Legal forms never match by themselves: a different legal-form class on both sides
+costs ``LEGAL_MISMATCH``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from .normalize import GENERIC, INITIAL, NUMBER, PARTICLE, NormName, skeleton, variant_key
+
+WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0}
+EXTRA_QUERY = 0.7  # weight of a query token the list name lacks
+EXTRA_LIST = 0.45  # weight of a list-name token the query lacks
+CONFLICT = 2.0  # weight of an unmatched ordinary token on each side (a different name part)
+TYPO_SLOPE = 1.0  # similarity of a typo: 1 - TYPO_SLOPE * distance / length
+LEGAL_MISMATCH = 0.04
+MIN_TOKEN_SIM = 0.6  # below this two tokens do not match at all
+
+EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED = (
+    "exact",
+    "variant",
+    "transliteration",
+    "typo",
+    "initial",
+    "joined",
+)
+
+
+def _budget(length: int) -> int:
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+@lru_cache(maxsize=262144)
+def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
+    """Similarity of two normalised tokens in [0, 1] and how they matched."""
+    if a == b:
+        return 1.0, EXACT
+    if variant_key(a) == variant_key(b):
+        return 0.95, VARIANT
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        if a[0] == b[0] and not (a.isdigit() or b.isdigit()):
+            return 0.7, INITIAL_MATCH
+        return 0.0, ""
+    if a.isdigit() or b.isdigit():
+        return 0.0, ""
+    best = 0.0
+    how = ""
+    if abjad:
+        sa, sb = skeleton(a, abjad=True), skeleton(b, abjad=True)
+        if len(sa) >= 1 and sa == sb:
+            return 0.9, TRANSLIT
+        if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+            best, how = 0.75, TRANSLIT
+    longest = max(la, lb)
+    budget = _budget(longest)
+    if budget and abs(la - lb) <= budget:
+        dist = OSA.distance(a, b, score_cutoff=budget)
+        if dist <= budget:
+            sim = 1.0 - TYPO_SLOPE * dist / longest
+            if sim > best:
+                best, how = sim, TYPO
+    if best < MIN_TOKEN_SIM:
+        return 0.0, ""
+    return best, how
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    query: str
+    listed: str
+    sim: float
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float
+    pairs: tuple[Pair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_list: tuple[str, ...]
+    legal_mismatch: bool
+    weak_only: bool
+
+
+def _weights(name: NormName) -> list[float]:
+    return [WEIGHTS[c] for c in name.classes]
+
+
+def _glue_pass(
+    q: NormName,
+    c: NormName,
+    q_free: list[int],
+    c_free: list[int],
+    abjad: bool,
+    glued_side_is_query: bool,
+) -> list[tuple[float, list[int], int, str, str]]:
+    """Try runs of 2-3 adjacent unmatched tokens on one side, glued, against one unmatched
+    token on the other. Returns (sim, glued positions, other position, glued, other)."""
+    side, other = (q, c) if glued_side_is_query else (c, q)
+    free, other_free = (q_free, c_free) if glued_side_is_query else (c_free, q_free)
+    free_set = set(free)
+    found: list[tuple[float, list[int], int, str, str]] = []
+    for start in free:
+        for size in (2, 3):
+            run = list(range(start, start + size))
+            if not all(i in free_set for i in run):
+                break
+            glued = "".join(side.tokens[i] for i in run)
+            for j in other_free:
+                target = other.tokens[j]
+                if abs(len(glued) - len(target)) > 2 or glued[0] != target[0]:
+                    continue
+                sim, _ = token_similarity(glued, target, abjad)
+                if sim >= 0.8:
+                    found.append((sim, run, j, glued, other.tokens[j]))
+    return found
+
+
+def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
+    """Score query name ``q`` against list name ``c`` (see the module docstring)."""
+    nq, nc = len(q.tokens), len(c.tokens)
+    if not nq or not nc:
+        return NameScore(0.0, (), q.tokens, c.tokens, False, True)
+    abjad_q = q.abjad
+    abjad_c = c.abjad
+    qt, ct = q.tokens, c.tokens
+    qk, ck = q.keys, c.keys
+    cand: list[tuple[float, int, int, str]] = []
+    for i in range(nq):
+        a = qt[i]
+        la = len(a)
+        ab = abjad_q[i]
+        ka = qk[i]
+        for j in range(nc):
+            b = ct[j]
+            if a == b:
+                cand.append((1.0, i, j, EXACT))
+                continue
+            if ka == ck[j]:
+                cand.append((0.95, i, j, VARIANT))
+                continue
+            lb = len(b)
+            abj = ab or abjad_c[j]
+            # cheap rejections before the edit distance: first letters and lengths
+            if la == 1 or lb == 1:
+                if a[0] != b[0]:
+                    continue
+            elif not abj and abs(la - lb) > _budget(max(la, lb)):
+                continue
+            sim, how = token_similarity(a, b, abj)
+            if sim:
+                cand.append((sim, i, j, how))
+    cand.sort(key=lambda t: (-t[0], t[1], t[2]))
+    wq, wc = _weights(q), _weights(c)
+    q_used = [False] * nq
+    c_used = [False] * nc
+    num = 0.0
+    den = 0.0
+    strong = False
+    pairs: list[Pair] = []
+    for sim, i, j, how in cand:
+        if q_used[i] or c_used[j]:
+            continue
+        # an initial matches an initial or a given name, never a particle
+        q_used[i] = c_used[j] = True
+        w = wq[i] + wc[j]
+        num += sim * w
+        den += w
+        if how != INITIAL_MATCH and (q.classes[i] in (0, NUMBER) or c.classes[j] in (0, NUMBER)):
+            strong = True
+        if explain:
+            pairs.append(Pair(qt[i], ct[j], sim, how))
+    q_free = [i for i in range(nq) if not q_used[i]]
+    c_free = [j for j in range(nc) if not c_used[j]]
+    if q_free and c_free and (len(q_free) > 1 or len(c_free) > 1):
+        any_abjad = any(abjad_q) or any(abjad_c)
+        for glued_query in (True, False):
+            for sim, run, j, _glued, other in sorted(
+                _glue_pass(q, c, q_free, c_free, any_abjad, glued_query),
+                key=lambda t: (-t[0], t[1], t[2]),
+            ):
+                run_used = q_used if glued_query else c_used
+                other_used = c_used if glued_query else q_used
+                if any(run_used[i] for i in run) or other_used[j]:
+                    continue
+                for i in run:
+                    run_used[i] = True
+                other_used[j] = True
+                run_w = sum((wq if glued_query else wc)[i] for i in run)
+                w = run_w + (wc if glued_query else wq)[j]
+                num += sim * w
+                den += w
+                strong = True
+                if explain:
+                    if glued_query:
+                        pairs.append(Pair(" ".join(qt[i] for i in run), other, sim, JOINED))
+                    else:
+                        pairs.append(Pair(other, " ".join(ct[i] for i in run), sim, JOINED))
+            q_free = [i for i in range(nq) if not q_used[i]]
+            c_free = [j for j in range(nc) if not c_used[j]]
+            if not q_free or not c_free:
+                break
+    left_q = sorted((wq[i] for i in range(nq) if not q_used[i]), reverse=True)
+    left_c = sorted((wc[j] for j in range(nc) if not c_used[j]), reverse=True)
+    # as many unmatched ordinary tokens as both sides have are conflicts, the rest extras
+    k = min(sum(1 for w in left_q if w >= 1.0), sum(1 for w in left_c if w >= 1.0))
+    conflict = sum(left_q[:k]) + sum(left_c[:k])
+    total = den + CONFLICT * conflict + EXTRA_QUERY * sum(left_q[k:]) + EXTRA_LIST * sum(left_c[k:])
+    score = num / total if total else 0.0
+    if not strong:
+        score *= 0.5
+    legal_mismatch = bool(q.legal and c.legal and not set(q.legal) & set(c.legal))
+    if legal_mismatch:
+        score -= LEGAL_MISMATCH
+    return NameScore(
+        max(0.0, min(1.0, score)),
+        tuple(pairs),
+        tuple(qt[i] for i in range(nq) if not q_used[i]),
+        tuple(ct[j] for j in range(nc) if not c_used[j]),
+        legal_mismatch,
+        not strong,
+    )
