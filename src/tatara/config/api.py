@@ -8,11 +8,13 @@ from rest_framework.routers import DefaultRouter
 
 from tatara.cycle.api import register as register_cycle
 from tatara.kpis.api import register as register_kpis
+from tatara.kpis.write_api import register as register_kpi_writes
 from tatara.organisation.api import register as register_organisation
 
 router = DefaultRouter()
 register_cycle(router)
 register_kpis(router)
+register_kpi_writes(router)  # after register_kpis: extends its endpoints
 register_organisation(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

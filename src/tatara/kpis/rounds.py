@@ -315,3 +315,13 @@ def overdue_units(today: dt.date, user: Any) -> list[OverdueUnit]:
         for status in _statuses(rounds, today)
         for unit in status.overdue
     ]
+
+
+def round_statuses(
+    collection_rounds: Iterable[CollectionRound], today: dt.date | None = None
+) -> list[RoundStatus]:
+    """`round_status` of several rounds at once, in a fixed number of queries (the rounds'
+    metrics, their units, and the values), for lists of rounds."""
+    found = list(collection_rounds)
+    prefetch_related_objects(found, *_parts())
+    return _statuses(found, today or dt.date.today())
