@@ -1,0 +1,32 @@
+"""Fixtures of the screening-list tests. The official list files are read where they live,
+in the shared data folder beside the repository (../shared/data/screening/lists), never
+copied into the repository; small hand-made files cover bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.lists_data import CUSTOM_CSV, EU_XML, METI_CSV
+
+
+@pytest.fixture
+def eu_file(tmp_path: Path) -> Path:
+    path = tmp_path / "eu_fsf.xml"
+    path.write_text(EU_XML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def meti_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "end_user_list.csv"
+    path.write_text(METI_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def custom_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "watch.csv"
+    path.write_text(CUSTOM_CSV, encoding="utf-8")
+    return path
