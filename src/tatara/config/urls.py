@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/<int:pk>/result/", core_views.job_result_file, name="job-result"),
     path("cycle/", include("tatara.cycle.urls")),
     path("kpis/", include("tatara.kpis.urls")),
+    path("emissions/", include("tatara.emissions.urls")),
     path("kpis/", include("tatara.kpis.collection_urls")),
     path("organisation/", include("tatara.organisation.urls")),
     path("api/v1/", include(api_urlpatterns)),

@@ -214,3 +214,13 @@ class ActivityRecord(models.Model):
             f"{self.org_unit.code} {self.period_start}–{self.period_end} "
             f"{self.activity}{who}: {self.quantity} {self.unit}"
         )
+
+    @property
+    def period(self) -> str:
+        """ "2019-04" for a month, "FY2019" for a fiscal year (the import's period column)."""
+        from tatara.core import fiscal
+
+        year = fiscal.year_of(self.period_start)
+        if (self.period_start, self.period_end) == fiscal.bounds(year):
+            return fiscal.label(year)
+        return self.period_start.strftime("%Y-%m")
