@@ -7,12 +7,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from tatara.cycle.api import register as register_cycle
+from tatara.emissions.api import register as register_emissions
 from tatara.kpis.api import register as register_kpis
 from tatara.kpis.write_api import register as register_kpi_writes
 from tatara.organisation.api import register as register_organisation
 
 router = DefaultRouter()
 register_cycle(router)
+register_emissions(router)
 register_kpis(router)
 register_kpi_writes(router)  # after register_kpis: extends its endpoints
 register_organisation(router)
