@@ -69,6 +69,15 @@ GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          A   | 302      2
 GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          B   | 302      200  200  404     404   200     403
 GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} A  | 302      200  200  200     200   200     403
 GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} B  | 302      200  200  404     404   200     403
+GET   /emissions/                                              -   | 302      302  302  302     302   302     403
+GET   /emissions/{unit_code}/2023/                             A   | 302      200  200  200     200   200     403
+GET   /emissions/{unit_code}/2023/                             B   | 302      200  200  404     404   200     403
+GET   /emissions/{unit_code}/2023/calculation/                 A   | 302      200  200  200     200   200     403
+GET   /emissions/{unit_code}/2023/calculation/                 B   | 302      200  200  404     404   200     403
+GET   /emissions/{unit_code}/2023/export.csv                   A   | 302      200  200  200     200   200     403
+GET   /emissions/{unit_code}/2023/export.csv                   B   | 302      200  200  404     404   200     403
+GET   /emissions/factors/                                      -   | 302      200  200  200     200   200     403
+GET   /emissions/factors/import/                               -   | 302      200  403  403     403   403     403
 # --- page actions (302 = done and sent back to the page; for anon: sent to the login page) --------------------------
 POST  /cycle/initiatives/{initiative}/approve/                 A   | 302      302  302  403     403   403     403
 POST  /cycle/initiatives/{initiative}/approve/                 B   | 302      302  302  404     404   403     403
@@ -85,6 +94,10 @@ POST  /cycle/initiatives/{initiative}/send_back/               B   | 302      30
 POST  /cycle/open/                                             -   | 302      302  403  403     403   403     403
 POST  /cycle/{fy}/approve-plans/                               -   | 302      302  302  403     403   403     403
 POST  /cycle/{fy}/carry-forward/                               -   | 302      302  403  403     403   403     403
+POST  /emissions/{unit_code}/2023/record/                      A   | 302      302  403  302     302   403     403
+POST  /emissions/{unit_code}/2023/record/                      B   | 302      302  403  404     404   403     403
+POST  /emissions/{unit_code}/2023/post/                        A   | 302      302  403  302     302   403     403
+POST  /emissions/{unit_code}/2023/post/                        B   | 302      302  403  404     404   403     403
 # --- API ---------------------------------------------------------------------------------------------------------------
 GET   /api/v1/subjects/                                        -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/fiscal-years/                                    -   | 401/403  200  200  200     200   200     200
@@ -112,6 +125,16 @@ GET   /api/v1/kpis/evaluation/?fiscal_year={fy}                -   | 401/403  20
 GET   /api/v1/kpis/observations/                               -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/kpis/observations/{kpi_observation}/             A   | 401/403  200  200  200     200   200     404
 GET   /api/v1/kpis/observations/{kpi_observation}/             B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/emissions/activity/                              -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/emissions/activity/{emission_activity}/          A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/emissions/activity/{emission_activity}/          B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/emissions/calculation/?unit={unit_code}&fiscal_year=2023 A | 401/403 200 200 200 200 200 404
+GET   /api/v1/emissions/calculation/?unit={unit_code}&fiscal_year=2023 B | 401/403 200 200 404 404 200 404
+GET   /api/v1/emissions/factor-sets/                           -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/emissions/factor-sets/jp-fuels-before-revision/  -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/emissions/factors/                               -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/emissions/factors/{emission_factor}/             -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/emissions/gwp/                                   -   | 401/403  200  200  200     200   200     200
 POST  /api/v1/initiatives/{initiative}/approve/                A   | 401/403  200  200  403     403   403     404
 POST  /api/v1/initiatives/{initiative}/approve/                B   | 401/403  200  200  404     404   403     404
 POST  /api/v1/initiatives/{initiative}/plan/                   A   | 401/403  200  403  200     200   403     404
@@ -126,6 +149,8 @@ POST  /api/v1/initiatives/{initiative}/send-back/              A   | 401/403  20
 POST  /api/v1/initiatives/{initiative}/send-back/              B   | 401/403  200  403  404     404   403     404
 POST  /api/v1/initiatives/                                     A   | 401/403  201  403  403     403   403     403
 POST  /api/v1/initiatives/                                     B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/emissions/activity/                              A   | 401/403  201  403  201     201   403     400
+POST  /api/v1/emissions/activity/                              B   | 401/403  201  403  400     400   403     400
 POST  /api/v1/fiscal-years/                                    -   | 401/403  201  403  403     403   403     403
 POST  /api/v1/fiscal-years/{fy}/carry-forward/                 -   | 401/403  201  403  403     403   403     404
 """
@@ -163,6 +188,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "/cycle/open/": {"year": "2031"},
     "/cycle/{fy}/approve-plans/": {},
     "/cycle/{fy}/carry-forward/": {},
+    "/emissions/{unit_code}/2023/record/": {
+        "period": "2023-06",
+        "activity": "diesel",
+        "quantity": "5",
+        "unit": "L",
+    },
+    "/emissions/{unit_code}/2023/post/": {"basis": "market"},
     # API (JSON)
     "/api/v1/initiatives/{initiative}/approve/": {},
     "/api/v1/initiatives/{initiative}/plan/": {"planned": ["Edited plan"]},
@@ -178,6 +210,13 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/api/v1/fiscal-years/": {"year": 2031},
     "/api/v1/fiscal-years/{fy}/carry-forward/": {},
+    "/api/v1/emissions/activity/": {
+        "org_unit": "{unit_code}",
+        "period": "2023-06",
+        "activity": "diesel",
+        "quantity": "5",
+        "unit": "L",
+    },
 }
 
 TARGETS = {"A": "alpha-div", "B": "bravo-div"}
@@ -186,6 +225,10 @@ TARGETS = {"A": "alpha-div", "B": "bravo-div"}
 # KPI_METRIC at each division; ids by ("target" | "observation", unit code).
 KPI_METRIC = "co2-emissions"
 KPI_IDS: dict[tuple[str, str], int] = {}
+
+# Emissions data of the world (see `emissions_data` below): diesel used in April of FY2023 at
+# each division, its source naming the unit; ids by ("activity", unit code) and ("factor", "").
+EMISSION_IDS: dict[tuple[str, str], int] = {}
 
 
 @dataclass(frozen=True)
@@ -257,6 +300,33 @@ def kpi_data(module_world, django_db_blocker):
     KPI_IDS.clear()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def emissions_data(module_world, django_db_blocker):
+    """Activity data at each division for the emissions pages and API (FY2023: the fuel
+    factors before the revision apply; no KPI observation of that year to collide with)."""
+    import datetime as dt
+
+    from tatara.emissions import services as emission_services
+    from tatara.emissions.models import EmissionFactor
+
+    with django_db_blocker.unblock():
+        for code in TARGETS.values():
+            made = emission_services.record_activity(
+                actor=module_world.system,
+                org_unit=module_world.units[code],
+                activity="diesel",
+                period_start=dt.date(2023, 4, 1),
+                period_end=dt.date(2023, 4, 30),
+                quantity="1500",
+                unit="L",
+                source=f"meter {code} ~{code}~",
+            )
+            EMISSION_IDS[("activity", code)] = made.pk
+        EMISSION_IDS[("factor", "")] = EmissionFactor.objects.order_by("pk").first().pk
+    yield
+    EMISSION_IDS.clear()
+
+
 @pytest.fixture(scope="module")
 def sessions(module_world, django_db_blocker):
     """A signed-in session per role, made once for the module (signing in is not under test
@@ -308,6 +378,8 @@ def fill(template: Any, world: Any, target: str) -> Any:
         metric=KPI_METRIC,
         kpi_target=KPI_IDS.get(("target", code), 0),
         kpi_observation=KPI_IDS.get(("observation", code), 0),
+        emission_activity=EMISSION_IDS.get(("activity", code), 0),
+        emission_factor=EMISSION_IDS.get(("factor", ""), 0),
     )
 
 

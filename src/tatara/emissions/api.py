@@ -99,6 +99,7 @@ class LineSerializer(serializers.Serializer[Any]):
 
 class CalculationSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(help_text="The org unit's code.")
+    unit_name = serializers.CharField()
     period = serializers.CharField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -272,7 +273,7 @@ class CalculationViewSet(GenericViewSet):
             )
         except Exception as exc:
             raise service_errors(exc) from exc
-        return Response(result.as_dict())
+        return Response({**result.as_dict(), "unit_name": unit.name})
 
 
 @extend_schema_view(
