@@ -541,20 +541,25 @@ def main() -> None:
     queries = [q for q, _h, _k in altered] + neg_queries
     qps_runs: list[float] = []
     lat_all: list[float] = []
+    cpu_runs: list[float] = []
     for _ in range(args.reps):
         clear_caches()
         t0 = time.perf_counter()
+        c0 = time.process_time()
         lat, _out = timed(lambda q: index.screen(q, limit=10), queries)
+        cpu_runs.append(len(queries) / (time.process_time() - c0))
         qps_runs.append(len(queries) / (time.perf_counter() - t0))
         lat_all = lat if not lat_all or sum(lat) < sum(lat_all) else lat_all
     qps = statistics.median(qps_runs)
+    cpu_qps = statistics.median(cpu_runs)
     p50, p95 = pct(lat_all, 0.5) * 1000, pct(lat_all, 0.95) * 1000
     bq = queries[:: max(1, len(queries) // 300)]
     blat, _ = timed(lambda q: scan.top(q), bq)
     bqps = len(bq) / sum(blat)
     bp50, bp95 = pct(blat, 0.5) * 1000, pct(blat, 0.95) * 1000
     log(
-        f"ours      {qps:,.0f} queries/s (runs: {', '.join(f'{x:,.0f}' for x in qps_runs)}); p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(queries)} queries"
+        f"ours      {qps:,.0f} queries/s wall (runs: {', '.join(f'{x:,.0f}' for x in qps_runs)}), "
+        f"{cpu_qps:,.0f} per CPU-second; p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(queries)} queries"
     )
     log(
         f"baseline  {bqps:,.0f} queries/s; p50 {bp50:.2f} ms, p95 {bp95:.2f} ms over {len(bq)} queries"
@@ -596,13 +601,13 @@ def main() -> None:
         ("F1 > 0.80", pairs["f1"] > 0.80),
         ("top-3 >= 99%", top3 >= 0.99),
         ("false alerts <= 0.2/100", fa <= 0.2),
-        (">= 1,000 q/s", qps >= 1000),
+        (">= 1,000 q/s (wall)", qps >= 1000),
     ]
     log("\ntargets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
     log(
         f"RESULT F1 {pairs['f1']:.3f} (P {pairs['p']:.3f} R {pairs['r']:.3f}; 2-fold {pairs['cv_f1']:.3f}; baseline {pairs['base_f1']:.3f}) | "
         f"top3 {top3:.1%} (baseline {base_top3:.1%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
-        f"{qps:,.0f} q/s p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
+        f"{qps:,.0f} q/s wall, {cpu_qps:,.0f} per CPU-s, p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
         f"build {t_build:.1f} s, {len(index)} names | {peer_line}"
     )
 

@@ -32,7 +32,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .countries import country_key
-from .normalize import INITIAL, PARTICLE, VARIANTS, NormName, normalize, skeleton
+from .normalize import (
+    ABJAD,
+    INITIAL,
+    LATIN,
+    PARTICLE,
+    SYLLABIC,
+    VARIANTS,
+    NormName,
+    normalize,
+    skeleton,
+)
 from .scorer import (
     EXACT,
     EXTRA_QUERY,
@@ -48,7 +58,7 @@ from .scorer import (
 # --- thresholds --------------------------------------------------------------------------
 
 #: A hit at or above this score is an alert: the party goes to the officer for review.
-ALERT_THRESHOLD = 0.80
+ALERT_THRESHOLD = 0.84
 #: Hits from here up are returned (shown as weak hits below the alert threshold).
 REPORT_THRESHOLD = 0.70
 #: A hit at or above this is strong: clearing it needs a second approver.
@@ -259,7 +269,7 @@ class MatchIndex:
 
     # -- query --
 
-    def _token_matches(self, token: str, abjad: bool) -> dict[int, float]:
+    def _token_matches(self, token: str, script: int) -> dict[int, float]:
         found: set[int] = set()
         tid = self.vocab.get(token)
         if tid is not None:
@@ -267,16 +277,16 @@ class MatchIndex:
         key = VARIANTS.get(token)
         if key is not None:
             found.update(self.by_variant.get(key, ()))
-        if len(token) >= 4:
+        if len(token) >= 4 and script != SYLLABIC:
             found.update(self.by_delete.get(token, ()))
             for d in _deletes(token):
                 found.update(self.by_delete.get(d, ()))
-        if abjad and len(token) >= 1:
+        if script == ABJAD:
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
         out: dict[int, float] = {}
         tokens = self.tokens
         for t in found:
-            sim, _how = token_similarity(token, tokens[t], abjad)
+            sim, _how = token_similarity(token, tokens[t], script)
             if sim >= MIN_TOKEN_SIM:
                 out[t] = sim
         return out
@@ -292,7 +302,7 @@ class MatchIndex:
             cls = query.classes[i]
             if cls == INITIAL:
                 continue
-            matches = self._token_matches(token, query.abjad[i])
+            matches = self._token_matches(token, query.scripts[i])  # skeletons: vs Latin
             if matches:
                 size = sum(len(self.postings[t]) for t in matches)
                 weight = WEIGHTS[cls]
@@ -300,7 +310,7 @@ class MatchIndex:
         for a, b in itertools.pairwise(toks):
             glued = a + b
             if len(glued) >= 4:
-                matches = self._token_matches(glued, False)
+                matches = self._token_matches(glued, LATIN)
                 if matches:
                     size = sum(len(self.postings[t]) for t in matches)
                     groups.append((size, 1.0, matches))

@@ -38,16 +38,156 @@ GENERIC = 2
 INITIAL = 3
 NUMBER = 4
 
+# scripts a token was written in, as far as matching cares
+LATIN = 0  # Latin and other alphabets (Cyrillic, Greek, …): romanised letter for letter
+ABJAD = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
+SYLLABIC = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
+
 HONORIFICS = frozenset(
-    ["mr", "mrs", "ms", "miss", "mister", "madam", "madame", "dr", "doctor", "prof", "professor", "sir", "dame", "lord", "lady", "sheikh", "shaikh", "sheik", "shaykh", "cheikh", "haji", "hajji", "hadji", "alhaj", "alhajji", "hajj", "mullah", "mulla", "maulana", "mawlana", "maulvi", "mawlawi", "molvi", "mufti", "qari", "hafiz", "imam", "ayatollah", "hojatoleslam", "president", "praesident", "prasident", "minister", "colonel", "col", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral", "adm", "brigadier", "commander", "cmdr", "marshal", "rev", "reverend", "hon", "honourable", "honorable", "excellency", "herr", "frau", "monsieur", "mme", "mlle", "senor", "senora", "sr", "sra", "signor"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "madam",
+        "madame",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "shaykh",
+        "cheikh",
+        "haji",
+        "hajji",
+        "hadji",
+        "alhaj",
+        "alhajji",
+        "hajj",
+        "mullah",
+        "mulla",
+        "maulana",
+        "mawlana",
+        "maulvi",
+        "mawlawi",
+        "molvi",
+        "mufti",
+        "qari",
+        "hafiz",
+        "imam",
+        "ayatollah",
+        "hojatoleslam",
+        "president",
+        "praesident",
+        "prasident",
+        "minister",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "sgt",
+        "admiral",
+        "adm",
+        "brigadier",
+        "commander",
+        "cmdr",
+        "marshal",
+        "rev",
+        "reverend",
+        "hon",
+        "honourable",
+        "honorable",
+        "excellency",
+        "herr",
+        "frau",
+        "monsieur",
+        "mme",
+        "mlle",
+        "senor",
+        "senora",
+        "sr",
+        "sra",
+        "signor",
+    ]
 )
 
 PARTICLES = frozenset(
-    ["al", "el", "ul", "bin", "ibn", "bn", "ben", "bint", "binti", "abd", "de", "da", "del", "della", "der", "den", "di", "du", "dos", "das", "des", "do", "la", "le", "van", "von", "vander", "zu", "y", "e", "the", "of", "and", "for"]
+    [
+        "al",
+        "el",
+        "ul",
+        "bin",
+        "ibn",
+        "bn",
+        "ben",
+        "bint",
+        "binti",
+        "abd",
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "des",
+        "do",
+        "la",
+        "le",
+        "van",
+        "von",
+        "vander",
+        "zu",
+        "y",
+        "e",
+        "the",
+        "of",
+        "and",
+        "for",
+    ]
 )
 
 GENERIC_WORDS = frozenset(
-    ["company", "companies", "co", "corporation", "corp", "incorporated", "group", "holding", "holdings", "international", "intl", "trading", "trade", "enterprise", "enterprises", "industries", "industry", "services", "service", "limited", "partners", "partnership", "firm", "establishment", "est"]
+    [
+        "company",
+        "companies",
+        "co",
+        "corporation",
+        "corp",
+        "incorporated",
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "intl",
+        "trading",
+        "trade",
+        "enterprise",
+        "enterprises",
+        "industries",
+        "industry",
+        "services",
+        "service",
+        "limited",
+        "partners",
+        "partnership",
+        "firm",
+        "establishment",
+        "est",
+    ]
 )
 
 # Legal forms: token sequences → class token. Multi-letter forms are removed anywhere in the
@@ -217,17 +357,17 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _APOSTROPHES_RE = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
 _SPLIT_RE = re.compile(r"[^0-9a-z@]+")
 _VOWELS_RE = re.compile("[aeiou]")
-_ABJAD_SKEL_RE = re.compile("(?<!^)[aeiouwy]")
+_ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
 _DOUBLE_RE = re.compile(r"(.)\1+")
 
 
 def skeleton(token: str, abjad: bool = False) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
     letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed."""
-    base = _ABJAD_SKEL_RE.sub("", token) if abjad else _VOWELS_RE.sub("", token)
+    base = _DOUBLE_RE.sub(r"\1", token)
     base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
     base = base.replace("ph", "f").replace("ou", "u")
-    return _DOUBLE_RE.sub(r"\1", base)
+    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +378,7 @@ class NormName:
     tokens: tuple[str, ...]
     keys: tuple[str, ...]  # variant keys
     classes: tuple[int, ...]
-    abjad: tuple[bool, ...]
+    scripts: tuple[int, ...]  # LATIN, ABJAD or SYLLABIC per token
     legal: tuple[str, ...]  # class tokens of removed legal forms, e.g. ("@ltd",)
     honorifics: tuple[str, ...]
 
@@ -251,21 +391,22 @@ class NormName:
         return not self.tokens
 
 
-def _transliterate_word(word: str) -> tuple[list[str], bool]:
-    abjad = bool(_ABJAD_RE.search(word))
+def _transliterate_word(word: str) -> tuple[list[str], int]:
     if word.startswith("@"):
-        return [word], False
+        return [word], LATIN
+    script = ABJAD if _ABJAD_RE.search(word) else LATIN
     latin = anyascii(word)
     if _SYLLABIC_RE.search(word):
         latin = _CAMEL_RE.sub(" ", latin)
+        script = SYLLABIC
     latin = _APOSTROPHES_RE.sub("", latin.replace("&", " and ")).casefold()
-    return [t for t in _SPLIT_RE.split(latin) if t], abjad
+    return [t for t in _SPLIT_RE.split(latin) if t], script
 
 
-def _strip_legal(tokens: list[str], abjad: list[bool]) -> tuple[list[str], list[bool], list[str]]:
+def _strip_legal(tokens: list[str], scripts: list[int]) -> tuple[list[str], list[int], list[str]]:
     legal: list[str] = []
     out: list[str] = []
-    out_abjad: list[bool] = []
+    out_scripts: list[int] = []
     i = 0
     n = len(tokens)
     while i < n:
@@ -290,17 +431,18 @@ def _strip_legal(tokens: list[str], abjad: list[bool]) -> tuple[list[str], list[
             i += matched
         else:
             out.append(tokens[i])
-            out_abjad.append(abjad[i])
+            out_scripts.append(scripts[i])
             i += 1
     if not out:  # a name that is only a legal form: keep the words
-        return [t for t in tokens if not t.startswith("@")], abjad[: len(tokens)], legal
-    return out, out_abjad, legal
+        keep = [i for i, t in enumerate(tokens) if not t.startswith("@")]
+        return [tokens[i] for i in keep], [scripts[i] for i in keep], legal
+    return out, out_scripts, legal
 
 
-def token_class(token: str) -> int:
+def token_class(token: str, script: int = LATIN) -> int:
     if token.isdigit():
         return NUMBER
-    if len(token) == 1:
+    if len(token) == 1 and script == LATIN:
         return INITIAL
     if token in PARTICLES:
         return PARTICLE
@@ -317,31 +459,32 @@ def normalize(name: str) -> NormName:
         if form in text:
             text = text.replace(form, f" {cls} ")
     tokens: list[str] = []
-    abjad: list[bool] = []
+    scripts: list[int] = []
     for word in text.split():
-        parts, is_abjad = _transliterate_word(word)
+        parts, script = _transliterate_word(word)
         tokens.extend(parts)
-        abjad.extend([is_abjad] * len(parts))
-    # honorifics: dropped unless they are the whole name
-    honorifics = [t for t in tokens if t in HONORIFICS]
+        scripts.extend([script] * len(parts))
+    # honorifics (written in Latin letters): dropped unless they are the whole name
+    honorific = [t in HONORIFICS and scripts[i] == LATIN for i, t in enumerate(tokens)]
+    honorifics = [t for i, t in enumerate(tokens) if honorific[i]]
     if honorifics and len(honorifics) < len(tokens):
-        keep = [i for i, t in enumerate(tokens) if t not in HONORIFICS]
+        keep = [i for i in range(len(tokens)) if not honorific[i]]
         tokens = [tokens[i] for i in keep]
-        abjad = [abjad[i] for i in keep]
+        scripts = [scripts[i] for i in keep]
     else:
         honorifics = []
-    tokens, abjad, legal = _strip_legal(tokens, abjad)
+    tokens, scripts, legal = _strip_legal(tokens, scripts)
     tokens = [_NUMBER_WORDS.get(t, t) for t in tokens]
     # a name made of initials only ("A.B.C.") reads as one token ("abc")
     if len(tokens) > 1 and all(len(t) == 1 and t.isalpha() for t in tokens):
         tokens = ["".join(tokens)]
-        abjad = [any(abjad)]
+        scripts = [max(scripts)]
     return NormName(
         original=name,
         tokens=tuple(tokens),
         keys=tuple(variant_key(t) for t in tokens),
-        classes=tuple(token_class(t) for t in tokens),
-        abjad=tuple(abjad),
+        classes=tuple(token_class(t, s) for t, s in zip(tokens, scripts, strict=True)),
+        scripts=tuple(scripts),
         legal=tuple(sorted(set(legal))),
         honorifics=tuple(honorifics),
     )

@@ -32,13 +32,27 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from .normalize import GENERIC, INITIAL, NUMBER, PARTICLE, NormName, skeleton, variant_key
+from .normalize import (
+    ABJAD,
+    GENERIC,
+    INITIAL,
+    LATIN,
+    NUMBER,
+    PARTICLE,
+    SYLLABIC,
+    NormName,
+    skeleton,
+    variant_key,
+)
 
 WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0}
-EXTRA_QUERY = 0.7  # weight of a query token the list name lacks
+EXTRA_QUERY = 0.85  # weight of a query token the list name lacks
 EXTRA_LIST = 0.45  # weight of a list-name token the query lacks
 CONFLICT = 2.0  # weight of an unmatched ordinary token on each side (a different name part)
 TYPO_SLOPE = 1.0  # similarity of a typo: 1 - TYPO_SLOPE * distance / length
+FIRST_LETTER = 0.05  # a typo in the first letter is rarer than elsewhere
+ENDING = 0.7  # names differing only in a final vowel
+_VOWELS = frozenset("aeiou")
 LEGAL_MISMATCH = 0.04
 MIN_TOKEN_SIM = 0.6  # below this two tokens do not match at all
 
@@ -62,9 +76,21 @@ def _budget(length: int) -> int:
     return 3
 
 
+def _pair_script(a: int, b: int) -> int:
+    """How two tokens' scripts compare: syllabic if either is; abjad only across scripts
+    (two Arabic-script words compare letter for letter, not by skeleton)."""
+    if a == SYLLABIC or b == SYLLABIC:
+        return SYLLABIC
+    if a != b:
+        return ABJAD
+    return LATIN
+
+
 @lru_cache(maxsize=262144)
-def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
-    """Similarity of two normalised tokens in [0, 1] and how they matched."""
+def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
+    """Similarity of two normalised tokens in [0, 1] and how they matched. ``script`` is the
+    harder of the two tokens' scripts: ABJAD compares consonant skeletons too, SYLLABIC
+    (romanised CJK/Hangul syllables, where one letter makes another name) allows no typo."""
     if a == b:
         return 1.0, EXACT
     if variant_key(a) == variant_key(b):
@@ -76,12 +102,14 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
         return 0.0, ""
     if a.isdigit() or b.isdigit():
         return 0.0, ""
+    if script == SYLLABIC:
+        return 0.0, ""
     best = 0.0
     how = ""
-    if abjad:
+    if script == ABJAD:
         sa, sb = skeleton(a, abjad=True), skeleton(b, abjad=True)
-        if len(sa) >= 1 and sa == sb:
-            return 0.9, TRANSLIT
+        if sa == sb and sa:
+            return (0.9 if len(sa) >= 2 else 0.7), TRANSLIT
         if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
     longest = max(la, lb)
@@ -89,7 +117,15 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     if budget and abs(la - lb) <= budget:
         dist = OSA.distance(a, b, score_cutoff=budget)
         if dist <= budget:
-            sim = 1.0 - TYPO_SLOPE * dist / longest
+            sim = 1.0 - TYPO_SLOPE * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
+            if (
+                dist == 1
+                and la == lb
+                and a[:-1] == b[:-1]
+                and a[-1] in _VOWELS
+                and b[-1] in _VOWELS
+            ):
+                sim = min(sim, ENDING)  # Antonio / Antonia, Aleksandr(a): often another person
             if sim > best:
                 best, how = sim, TYPO
     if best < MIN_TOKEN_SIM:
@@ -124,7 +160,7 @@ def _glue_pass(
     c: NormName,
     q_free: list[int],
     c_free: list[int],
-    abjad: bool,
+    abjad: int,
     glued_side_is_query: bool,
 ) -> list[tuple[float, list[int], int, str, str]]:
     """Try runs of 2-3 adjacent unmatched tokens on one side, glued, against one unmatched
@@ -154,8 +190,8 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
     nq, nc = len(q.tokens), len(c.tokens)
     if not nq or not nc:
         return NameScore(0.0, (), q.tokens, c.tokens, False, True)
-    abjad_q = q.abjad
-    abjad_c = c.abjad
+    abjad_q = q.scripts
+    abjad_c = c.scripts
     qt, ct = q.tokens, c.tokens
     qk, ck = q.keys, c.keys
     cand: list[tuple[float, int, int, str]] = []
@@ -173,7 +209,7 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
                 cand.append((0.95, i, j, VARIANT))
                 continue
             lb = len(b)
-            abj = ab or abjad_c[j]
+            abj = _pair_script(ab, abjad_c[j])
             # cheap rejections before the edit distance: first letters and lengths
             if la == 1 or lb == 1:
                 if a[0] != b[0]:
@@ -206,7 +242,7 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
     q_free = [i for i in range(nq) if not q_used[i]]
     c_free = [j for j in range(nc) if not c_used[j]]
     if q_free and c_free and (len(q_free) > 1 or len(c_free) > 1):
-        any_abjad = any(abjad_q) or any(abjad_c)
+        any_abjad = _pair_script(max(abjad_q), max(abjad_c))
         for glued_query in (True, False):
             for sim, run, j, _glued, other in sorted(
                 _glue_pass(q, c, q_free, c_free, any_abjad, glued_query),

