@@ -276,12 +276,12 @@ def params() -> list[Any]:
 
 
 @pytest.fixture
-def world(module_world, db):
+def world(module_world, kpi_data, emissions_data, db):
     module_world.refresh()
     return module_world
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def kpi_data(module_world, django_db_blocker):
     """A target and an approved observation at each division, for the KPI pages and API
     (inside the module world's transaction, so rolled back with it)."""
@@ -300,7 +300,7 @@ def kpi_data(module_world, django_db_blocker):
     KPI_IDS.clear()
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def emissions_data(module_world, django_db_blocker):
     """Activity data at each division for the emissions pages and API (FY2023: the fuel
     factors before the revision apply; no KPI observation of that year to collide with)."""

@@ -56,15 +56,22 @@ def test_create_and_list_activity(client, world, site):
 def test_create_is_checked_by_the_service(client, world, site):
     api(client, world, "company_risk_officer")
     url = "/api/v1/emissions/activity/"
-    bad_unit = {"org_unit": "alpha-site", "period": "2019-04", "activity": "diesel",
-                "quantity": "1", "unit": "kWh"}
+    bad_unit = {
+        "org_unit": "alpha-site",
+        "period": "2019-04",
+        "activity": "diesel",
+        "quantity": "1",
+        "unit": "kWh",
+    }
     response = client.post(url, bad_unit, content_type="application/json")
     assert response.status_code == 400 and "unit" in response.json()
     bad_period = {**bad_unit, "unit": "L", "period": "2019-13"}
     assert client.post(url, bad_period, content_type="application/json").status_code == 400
     outside = {**bad_unit, "unit": "L", "org_unit": "bravo-site"}
     response = client.post(url, outside, content_type="application/json")
-    assert response.status_code == 400 and "bravo" not in str(response.json()).replace("'bravo-site'", "")
+    assert response.status_code == 400 and "bravo" not in str(response.json()).replace(
+        "'bravo-site'", ""
+    )
     api(client, world, "auditor")
     inside = {**bad_unit, "unit": "L"}
     assert client.post(url, inside, content_type="application/json").status_code == 403
@@ -74,7 +81,10 @@ def test_create_is_checked_by_the_service(client, world, site):
 def test_list_is_scoped(client, world, site, system):
     worked_example(system, site)
     worked_example(system, world.units["bravo-site"])
-    codes = {r["org_unit"] for r in rows(api(client, world, "company_risk_officer").get("/api/v1/emissions/activity/"))}
+    codes = {
+        r["org_unit"]
+        for r in rows(api(client, world, "company_risk_officer").get("/api/v1/emissions/activity/"))
+    }
     assert codes == {"alpha-site"}
     assert rows(api(client, world, "employee").get("/api/v1/emissions/activity/")) == []
 

@@ -196,7 +196,7 @@ def test_the_schema_documents_the_kpi_endpoints(api):
         "/api/v1/kpis/observations/",
         "/api/v1/kpis/observations/{id}/",
     ):
-        assert set(paths[path]) == {"get"}, path
+        assert "get" in paths[path], path
     parameters = {p["name"] for p in paths["/api/v1/kpis/observations/"]["get"]["parameters"]}
     assert {"metric", "org_unit", "fiscal_year", "status"} <= parameters
     record = schema["components"]["schemas"]["EvaluationRecord"]["properties"]

@@ -23,6 +23,7 @@ from tatara.core.permissions import SystemActor
 from tatara.cycle import services as cycle_services
 from tatara.cycle.models import CycleYear, Subject
 from tatara.demo.kpi_data import build_kpis
+from tatara.emissions.demo_data import load_emissions_demo
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
@@ -313,6 +314,7 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
         cycle_services.carry_forward(actor=users["csr"], cycle=fy2019) if carry_forward else None
     )
     kpis = build_kpis(users, units, system)
+    load_emissions_demo(units, system)
     return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020, "kpis": kpis}
 
 

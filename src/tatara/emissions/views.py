@@ -381,12 +381,19 @@ def factors(request: HttpRequest) -> HttpResponse:
     by_set: dict[int, list[EmissionFactor]] = {}
     for factor in EmissionFactor.objects.order_by("activity", "supplier"):
         by_set.setdefault(factor.factor_set_id, []).append(factor)
+    gwp = list(GwpValue.objects.filter(horizon=100).order_by("gas", "report"))
+    reports = sorted({g.report for g in gwp})
+    by_gas: dict[str, dict[str, Any]] = {}
+    for g in gwp:
+        by_gas.setdefault(g.gas, {})[g.report] = g.value
     return render(
         request,
         "emissions/factors.html",
         {
             "sets": [(s, by_set.get(s.pk, [])) for s in sets],
-            "gwp": GwpValue.objects.order_by("gas", "report"),
+            "gwp": [(gas, [by_gas[gas].get(r) for r in reports]) for gas in sorted(by_gas)],
+            "gwp_reports": reports,
+            "gwp_sources": sorted({g.source for g in gwp if g.source}),
             "can_manage": _may_manage(request.user),
         },
     )

@@ -38,3 +38,9 @@ def tonnes(value: Any) -> str:
     if number is None:
         return ""
     return f"{number.quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):,f}"
+
+
+@register.filter
+def unit_text(value: Any) -> str:
+    """A pint unit as people write it: m**3 → m³, 1000 m**3 → 1000 m³."""
+    return str(value or "").replace("**3", "³").replace("**2", "²")
