@@ -53,7 +53,9 @@ class ActivityRecordSerializer(serializers.ModelSerializer[ActivityRecord]):
     supplier = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Electricity only."
     )
-    source = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    source = serializers.CharField(  # type: ignore[assignment]
+        required=False, allow_blank=True, max_length=300
+    )
 
     class Meta:
         model = ActivityRecord
@@ -91,7 +93,9 @@ class LineSerializer(serializers.Serializer[Any]):
     factor_unit = serializers.CharField()
     factor_set = serializers.CharField()
     factor_set_code = serializers.CharField()
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(  # type: ignore[assignment]
+        allow_blank=True
+    )
     co2_t = serializers.CharField(help_text="t-CO2, exact, as a decimal string.")
     records = serializers.IntegerField(help_text="Activity records behind the line.")
     warning = serializers.CharField(allow_blank=True, help_text="A fallback factor or a gap.")
@@ -117,7 +121,9 @@ class EmissionFactorSerializer(serializers.ModelSerializer[EmissionFactor]):
     factor_set: serializers.SlugRelatedField[EmissionFactorSet] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    source = serializers.CharField(source="source_text", read_only=True)
+    source = serializers.CharField(  # type: ignore[assignment]
+        source="source_text", read_only=True
+    )
 
     class Meta:
         model = EmissionFactor
