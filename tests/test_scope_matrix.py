@@ -69,6 +69,20 @@ GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          A   | 302      2
 GET   /kpis/metrics/{metric}/?unit={unit_code}&fy={fy}          B   | 302      200  200  404     404   200     403
 GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} A  | 302      200  200  200     200   200     403
 GET   /kpis/metrics/{metric}/export.pdf?unit={unit_code}&fy={fy} B  | 302      200  200  404     404   200     403
+GET   /kpis/entry/                                             -   | 302      200  403  200     200   403     403
+GET   /kpis/entry/?unit={unit_code}&period=FY{fy}              A   | 302      200  403  200     200   403     403
+GET   /kpis/entry/?unit={unit_code}&period=FY{fy}              B   | 302      200  403  404     404   403     403
+GET   /kpis/approvals/                                         -   | 302      200  200  403     403   403     403
+GET   /kpis/rounds/                                            -   | 302      200  200  200     200   200     403
+GET   /kpis/rounds/new/                                        -   | 302      200  403  403     403   403     403
+GET   /kpis/rounds/{kpi_round}/                                A   | 302      200  200  200     200   200     403
+GET   /kpis/rounds/{kpi_round}/                                B   | 302      200  200  404     404   200     403
+GET   /kpis/import/                                            -   | 302      200  403  200     200   403     403
+GET   /kpis/export/observations-FY{fy}.csv                     -   | 302      200  200  200     200   200     403
+GET   /kpis/export/targets-FY{fy}.xlsx                         -   | 302      200  200  200     200   200     403
+GET   /kpis/targets/new/                                       -   | 302      200  403  403     403   403     403
+GET   /kpis/targets/{kpi_target}/                              A   | 302      200  200  200     200   200     403
+GET   /kpis/targets/{kpi_target}/                              B   | 302      200  200  404     404   200     403
 GET   /emissions/                                              -   | 302      302  302  302     302   302     403
 GET   /emissions/{unit_code}/2023/                             A   | 302      200  200  200     200   200     403
 GET   /emissions/{unit_code}/2023/                             B   | 302      200  200  404     404   200     403
@@ -94,6 +108,26 @@ POST  /cycle/initiatives/{initiative}/send_back/               B   | 302      30
 POST  /cycle/open/                                             -   | 302      302  403  403     403   403     403
 POST  /cycle/{fy}/approve-plans/                               -   | 302      302  302  403     403   403     403
 POST  /cycle/{fy}/carry-forward/                               -   | 302      302  403  403     403   403     403
+POST  /kpis/entry/                                             A   | 302      302  403  302     302   403     403
+POST  /kpis/entry/                                             B   | 302      302  403  404     404   403     403
+POST  /kpis/approvals/                                         A   | 302      302  302  403     403   403     403
+POST  /kpis/approvals/                                         B   | 302      302  302  403     403   403     403
+POST  /kpis/rounds/new/                                        A   | 302      302  403  403     403   403     403
+POST  /kpis/rounds/new/                                        B   | 302      302  403  403     403   403     403
+POST  /kpis/rounds/{kpi_round}/close/                          A   | 302      302  403  403     403   403     403
+POST  /kpis/rounds/{kpi_round}/close/                          B   | 302      302  403  404     404   403     403
+POST  /kpis/targets/new/                                       A   | 302      302  403  403     403   403     403
+POST  /kpis/targets/new/                                       B   | 302      302  403  403     403   403     403
+POST  /kpis/targets/{kpi_target}/                              A   | 302      302  403  403     403   403     403
+POST  /kpis/targets/{kpi_target}/                              B   | 302      302  403  404     404   403     403
+POST  /kpis/targets/{kpi_target}/initiatives/                  A   | 302      302  403  403     403   403     403
+POST  /kpis/targets/{kpi_target}/initiatives/                  B   | 302      302  403  404     404   403     403
+POST  /kpis/targets/{kpi_target}/initiatives/{initiative}/unlink/ A   | 302      302  403  403     403   403     403
+POST  /kpis/targets/{kpi_target}/initiatives/{initiative}/unlink/ B   | 302      302  403  404     404   403     403
+POST  /kpis/initiatives/{initiative}/rating/                   A   | 302      302  403  403     403   403     403
+POST  /kpis/initiatives/{initiative}/rating/                   B   | 302      302  403  404     404   403     403
+POST  /kpis/initiatives/{initiative}/rating/clear/             A   | 302      302  403  403     403   403     403
+POST  /kpis/initiatives/{initiative}/rating/clear/             B   | 302      302  403  404     404   403     403
 POST  /emissions/{unit_code}/2023/record/                      A   | 302      302  403  302     302   403     403
 POST  /emissions/{unit_code}/2023/record/                      B   | 302      302  403  404     404   403     403
 POST  /emissions/{unit_code}/2023/post/                        A   | 302      302  403  302     302   403     403
@@ -125,6 +159,11 @@ GET   /api/v1/kpis/evaluation/?fiscal_year={fy}                -   | 401/403  20
 GET   /api/v1/kpis/observations/                               -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/kpis/observations/{kpi_observation}/             A   | 401/403  200  200  200     200   200     404
 GET   /api/v1/kpis/observations/{kpi_observation}/             B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/kpis/rounds/                                     -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/kpis/rounds/{kpi_round}/                         A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/rounds/{kpi_round}/                         B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/kpis/rounds/{kpi_round}/status/                  A   | 401/403  200  200  200     200   200     404
+GET   /api/v1/kpis/rounds/{kpi_round}/status/                  B   | 401/403  200  200  404     404   200     404
 GET   /api/v1/emissions/activity/                              -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/emissions/activity/{emission_activity}/          A   | 401/403  200  200  200     200   200     404
 GET   /api/v1/emissions/activity/{emission_activity}/          B   | 401/403  200  200  404     404   200     404
@@ -149,6 +188,20 @@ POST  /api/v1/initiatives/{initiative}/send-back/              A   | 401/403  20
 POST  /api/v1/initiatives/{initiative}/send-back/              B   | 401/403  200  403  404     404   403     404
 POST  /api/v1/initiatives/                                     A   | 401/403  201  403  403     403   403     403
 POST  /api/v1/initiatives/                                     B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/observations/                               A   | 401/403  201  403  201     201   403     403
+POST  /api/v1/kpis/observations/                               B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/observations/{kpi_observation}/submit/      A   | 401/403  200  403  200     200   403     404
+POST  /api/v1/kpis/observations/{kpi_observation}/submit/      B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/kpis/observations/{kpi_observation}/approve/     A   | 401/403  200  200  403     403   403     404
+POST  /api/v1/kpis/observations/{kpi_observation}/approve/     B   | 401/403  200  200  404     404   403     404
+POST  /api/v1/kpis/observations/{kpi_observation}/return/      A   | 401/403  200  200  403     403   403     404
+POST  /api/v1/kpis/observations/{kpi_observation}/return/      B   | 401/403  200  200  404     404   403     404
+POST  /api/v1/kpis/targets/                                    A   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/targets/                                    B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/targets/{kpi_target}/initiatives/           A   | 401/403  200  403  403     403   403     404
+POST  /api/v1/kpis/targets/{kpi_target}/initiatives/           B   | 401/403  200  403  404     404   403     404
+POST  /api/v1/kpis/rounds/                                     A   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/rounds/                                     B   | 401/403  201  403  403     403   403     403
 POST  /api/v1/emissions/activity/                              A   | 401/403  201  403  201     201   403     400
 POST  /api/v1/emissions/activity/                              B   | 401/403  201  403  400     400   403     400
 POST  /api/v1/fiscal-years/                                    -   | 401/403  201  403  403     403   403     403
@@ -188,6 +241,37 @@ BODIES: dict[str, dict[str, Any]] = {
     "/cycle/open/": {"year": "2031"},
     "/cycle/{fy}/approve-plans/": {},
     "/cycle/{fy}/carry-forward/": {},
+    # KPI write side (pages)
+    "/kpis/entry/": {
+        "unit": "{unit_code}",
+        "period": "FY{fy}",
+        "metric": "employees",
+        "value": "10",
+        "action": "save",
+    },
+    "/kpis/approvals/": {"action": "approve", "ids": "{kpi_observation}"},
+    "/kpis/rounds/new/": {
+        "title": "Matrix round",
+        "org_unit": "{unit_code}",
+        "fiscal_year": "{fy}",
+        "period": "FY{fy}",
+        "deadline": "2099-01-01",
+        "metrics": "employees",
+        "units": "{unit_code}",
+    },
+    "/kpis/rounds/{kpi_round}/close/": {},
+    "/kpis/targets/new/": {
+        "metric": "employees",
+        "fiscal_year": "{fy}",
+        "org_unit": "{unit_code}",
+        "kind": "at_least",
+        "value": "5",
+    },
+    "/kpis/targets/{kpi_target}/": {"kind": "at_most", "value": "80"},
+    "/kpis/targets/{kpi_target}/initiatives/": {"initiative": "{initiative}"},
+    "/kpis/targets/{kpi_target}/initiatives/{initiative}/unlink/": {},
+    "/kpis/initiatives/{initiative}/rating/": {"rating": "2", "reason": "Matrix"},
+    "/kpis/initiatives/{initiative}/rating/clear/": {},
     "/emissions/{unit_code}/2023/record/": {
         "period": "2023-06",
         "activity": "diesel",
@@ -210,6 +294,33 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/api/v1/fiscal-years/": {"year": 2031},
     "/api/v1/fiscal-years/{fy}/carry-forward/": {},
+    # KPI write side (API)
+    "/api/v1/kpis/observations/": {
+        "metric": "employees",
+        "org_unit": "{unit_code}",
+        "period": "FY{fy}",
+        "value": 10,
+    },
+    "/api/v1/kpis/observations/{kpi_observation}/submit/": {},
+    "/api/v1/kpis/observations/{kpi_observation}/approve/": {},
+    "/api/v1/kpis/observations/{kpi_observation}/return/": {"note": "Matrix"},
+    "/api/v1/kpis/targets/": {
+        "metric": "employees",
+        "fiscal_year": "{fy}",
+        "org_unit": "{unit_code}",
+        "kind": "at_least",
+        "value": "5",
+    },
+    "/api/v1/kpis/targets/{kpi_target}/initiatives/": {"initiative": "{initiative}"},
+    "/api/v1/kpis/rounds/": {
+        "title": "Matrix round",
+        "org_unit": "{unit_code}",
+        "fiscal_year": "{fy}",
+        "period": "FY{fy}",
+        "deadline": "2099-01-01",
+        "metrics": ["employees"],
+        "units": ["{unit_code}"],
+    },
     "/api/v1/emissions/activity/": {
         "org_unit": "{unit_code}",
         "period": "2023-06",
@@ -351,8 +462,45 @@ def state() -> tuple[Any, ...]:
     )
 
 
+def prepare_kpi(world: Any, case: Case, step: str) -> None:
+    """KPI write rows: put the row in the state the action needs (through the services or,
+    for plain states, directly), and open a round for the rows that address one."""
+    import datetime as dt
+
+    from tatara.kpis import rounds as kpi_rounds
+    from tatara.kpis.models import Metric, Observation, RatingOverride, Target
+
+    if "kpi" not in case.path:
+        return
+    code = TARGETS.get(case.target, "alpha-div")
+    observation = Observation.objects.filter(pk=KPI_IDS.get(("observation", code), 0))
+    if case.method == "POST" and step == "submit":
+        observation.update(status="draft")
+    elif case.method == "POST" and (step in ("approve", "return") or step == "approvals"):
+        observation.update(status="submitted")
+    elif case.method == "POST" and step == "unlink":
+        Target.objects.get(pk=KPI_IDS[("target", code)]).initiatives.add(world.initiatives[code])
+    elif case.method == "POST" and step == "clear":
+        RatingOverride.objects.create(initiative=world.initiatives[code], rating=2, reason="x")
+    if "{kpi_round}" in case.path:
+        unit = world.units[code]
+        made = kpi_rounds.open_round(
+            actor=world.system,
+            org_unit=unit,
+            title=f"Round {code}",
+            fiscal_year=world.year,
+            period_start=dt.date(world.year, 4, 1),
+            period_end=dt.date(world.year + 1, 3, 31),
+            deadline=dt.date(world.year + 1, 5, 31),
+            metrics=[Metric.objects.get(code=KPI_METRIC)],
+            units=[unit],
+        )
+        KPI_IDS[("round", code)] = made.pk
+
+
 def prepare(world: Any, advance: Any, case: Case) -> None:
     step = case.path.rstrip("/").rsplit("/", 1)[-1]
+    prepare_kpi(world, case, step)
     wanted = PREPARE.get(step) if case.method == "POST" else None
     if wanted == "all confirmed":
         for code in TARGETS.values():
@@ -378,6 +526,7 @@ def fill(template: Any, world: Any, target: str) -> Any:
         metric=KPI_METRIC,
         kpi_target=KPI_IDS.get(("target", code), 0),
         kpi_observation=KPI_IDS.get(("observation", code), 0),
+        kpi_round=KPI_IDS.get(("round", code), 0),
         emission_activity=EMISSION_IDS.get(("activity", code), 0),
         emission_factor=EMISSION_IDS.get(("factor", ""), 0),
     )

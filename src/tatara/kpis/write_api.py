@@ -260,7 +260,7 @@ class ObservationWriteViewSet(mixins.CreateModelMixin, read_api.ObservationViewS
             org_unit=data["org_unit"],
             period_start=data["period"][0],
             period_end=data["period"][1],
-            value=data["value"],
+            value=services.plain_number(data["value"]),  # as typed: 1500, not 1500.00000000
             unit=data["unit"],
             source=data["source"],
             collection_round=data["collection_round"],
