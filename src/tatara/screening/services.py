@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tatara.core.audit import actor_label, record_event, stamp
@@ -135,6 +135,12 @@ def _store(
     stamp(version, actor, "list loaded")
     version.save()
     _bulk_store(version, parsed.records, prints)
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner: tens of thousands of rows were just added, and
+        # until autovacuum's analyze runs a join over them may get a nested-loop plan that
+        # takes minutes (ANALYZE counts this transaction's own inserts).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ListEntry._meta.db_table}, {EntryName._meta.db_table}")
     screening_list.active_version = version
     stamp(screening_list, actor, "new active version")
     screening_list.save(update_fields=["active_version"])
