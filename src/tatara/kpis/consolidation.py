@@ -1,8 +1,8 @@
 """Consolidated figures: approved observations summed up the organisation tree.
 
-One GROUP BY query reads the sums per metric, unit and fiscal year; the roll-up to every
-ancestor happens in memory over the tree, which is small (hundreds of units) next to the
-observations (millions). Rules:
+One GROUP BY query reads the sums per metric and unit, a column per fiscal year; the roll-up
+to every ancestor happens in memory over the tree, which is small (hundreds of units) next to
+the observations (millions). Rules:
 
 - Only approved observations count.
 - A unit's figure counts toward an ancestor only if the unit and every unit between them are
@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models.functions import ExtractYear
@@ -212,45 +213,153 @@ def consolidate(
     tree = tree or Tree.load()
     needed = with_parts(metrics)
     year_list = sorted(set(years))
+    if not needed or not year_list:
+        return Figures(tree, needed, {}, {})
+    restating = structure_year is not None
+    rows, columns = _year_sums(needed, year_list, tree, leave_out=not restating, split=False)
+    return _roll_up(tree, needed, rows, list(columns.items()), structure_year)
+
+
+def consolidate_with_restated(
+    metrics: Iterable[Metric],
+    years: Iterable[int],
+    restate: Iterable[Metric],
+    base_years: Iterable[int],
+    structure_year: int,
+    *,
+    tree: Tree | None = None,
+) -> tuple[Figures, Figures | None]:
+    """`consolidate(metrics, years)` and `consolidate(restate, base_years,
+    structure_year=structure_year)` — the same two results from one scan of the observations.
+
+    The restated figures take every approved row of the base years; the others leave out the
+    months a unit spent outside the group. The query sums both ways in one pass (`restate` and
+    `base_years` must lie within `metrics` and `years`). None when nothing is to be restated.
+    """
+    tree = tree or Tree.load()
+    needed = with_parts(metrics)
+    restate_needed = with_parts(restate)
+    year_list = sorted(set(years))
+    base_list = sorted(set(base_years))
+    if not restate_needed or not base_list:
+        return consolidate(metrics, year_list, tree=tree), None
+    if not set(restate_needed) <= set(needed) or not set(base_list) <= set(year_list):
+        raise ValueError("restated metrics and base years must lie within the others")
+    rows, columns = _year_sums(needed, year_list, tree, leave_out=False, split=True)
+    figures = _roll_up(tree, needed, rows, list(columns.items()), split=_dated(tree))
+    restated = _roll_up(
+        tree, restate_needed, rows, [(y, columns[y]) for y in base_list], structure_year
+    )
+    return figures, restated
+
+
+def _dated(tree: Tree) -> set[int]:
+    """The units with a date of joining or leaving the group (their own or an ancestor's)."""
+    return {u.id for u in tree.units.values() if u.joined is not None or u.left is not None}
+
+
+def _year_sums(
+    needed: dict[int, Metric], year_list: list[int], tree: Tree, *, leave_out: bool, split: bool
+) -> tuple[list[tuple[Any, ...]], dict[int, int]]:
+    """Sums of the approved observations per metric and unit, one column per fiscal year.
+
+    Rows are (metric id, unit id, sum of year 1, …); `columns` maps each year to the index of
+    its sum. With `split`, each year's sum is followed by a second one leaving out the months
+    a unit spent outside the group (computed for units with dates only; for the others it
+    would be the same sum). `leave_out` leaves those months out of every sum. A sum is None
+    where the unit has no row that year.
+
+    One GROUP BY metric and unit with a filtered sum per year: the database reads only the
+    rows of those years (each year's own range of period_start — exactly the rows whose
+    fiscal year is listed), and groups on two integer columns rather than on a computed
+    fiscal year.
+    """
+    in_years = Q(pk__in=[])
+    outside = _outside_group(tree)
+    dated = _dated(tree) if split else set()
+    sums: dict[str, Sum] = {}
+    columns: dict[int, int] = {}
+    for year in year_list:
+        start, end = fiscal.bounds(year)
+        in_year = Q(period_start__gte=start, period_start__lte=end)
+        in_years |= in_year
+        columns[year] = 2 + len(sums)  # after metric id and unit id
+        sums[f"y{year}"] = Sum("value", filter=in_year)
+        if dated:
+            sums[f"y{year}_inside"] = Sum(
+                "value", filter=in_year & Q(org_unit_id__in=sorted(dated)) & ~outside
+            )
+    queryset = Observation.objects.filter(
+        in_years,
+        metric_id__in=list(needed),
+        status=ObservationStatus.APPROVED,
+        period_end__lte=fiscal.bounds(year_list[-1])[1],
+    )
+    if leave_out:
+        queryset = queryset.exclude(outside)
+    rows = list(
+        queryset.order_by()  # the default ordering would join the metric and unit tables
+        .values("metric_id", "org_unit_id")
+        .annotate(**sums)
+        .values_list("metric_id", "org_unit_id", *sums)
+    )
+    return rows, columns
+
+
+def _roll_up(
+    tree: Tree,
+    needed: dict[int, Metric],
+    rows: list[tuple[Any, ...]],
+    columns: list[tuple[int, int]],
+    structure_year: int | None = None,
+    *,
+    split: set[int] | None = None,
+) -> Figures:
+    """Each unit's yearly sums (`columns`: year and index in the row) added to every unit it
+    counts toward; values entered for derived metrics kept at their unit. For units in
+    `split`, the sum one column further on (without months outside the group) is taken."""
     sums: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
     direct: dict[tuple[int, int, int], Decimal] = {}
     reporting: dict[tuple[int, int], set[int]] = defaultdict(set)
-    if not needed or not year_list:
-        return Figures(tree, needed, {}, direct)
-    first_start = fiscal.bounds(year_list[0])[0]
-    last_end = fiscal.bounds(year_list[-1])[1]
-    rows = (
-        Observation.objects.filter(
-            metric_id__in=list(needed),
-            status=ObservationStatus.APPROVED,
-            period_start__gte=first_start,
-            period_end__lte=last_end,
-        )
-        .exclude(_outside_group(tree) if structure_year is None else Q(pk__in=[]))
-        .annotate(fy=fiscal_year_expression())
-        .filter(fy__in=year_list)
-        .values("metric_id", "org_unit_id", "fy")
-        .annotate(total=Sum("value"))
-        .values_list("metric_id", "org_unit_id", "fy", "total")
-    )
+    derived = {pk for pk, metric in needed.items() if metric.kind != MetricKind.ABSOLUTE}
     structure_end = fiscal.bounds(structure_year)[1] if structure_year is not None else None
-    for metric_id, unit_id, year, total in rows:
-        unit = tree.units.get(unit_id)
-        if unit is None:
+    units, counts_toward = tree.units, tree.counts_toward
+    split = split or set()
+    # unit id → the (year, row index) pairs whose sums count: the unit was in the group during
+    # the year, or at the end of the structure year when restating. Worked out once per unit.
+    plans: dict[int, list[tuple[int, int]]] = {}
+    for row in rows:
+        metric_id, unit_id = row[0], row[1]
+        if metric_id not in needed:
             continue
-        if structure_end is not None:
-            if not unit.in_group_on(structure_end):
+        plan = plans.get(unit_id)
+        if plan is None:
+            plan = plans[unit_id] = _counting_columns(
+                units.get(unit_id), columns, structure_end, 1 if unit_id in split else 0
+            )
+        is_derived = metric_id in derived
+        ancestors = counts_toward.get(unit_id, ())
+        for year, index in plan:
+            value = row[index]  # a Decimal (the database layer converts sums of decimals)
+            if value is None:
                 continue
-        elif not unit.in_group_during(*fiscal.bounds(year)):
-            continue
-        value = Decimal(total)
-        reporting[(metric_id, year)].add(unit_id)
-        if needed[metric_id].kind != MetricKind.ABSOLUTE:
-            direct[(metric_id, year, unit_id)] = value
-            continue
-        for ancestor_id in tree.counts_toward[unit_id]:
-            sums[(metric_id, year, ancestor_id)] += value
+            reporting[(metric_id, year)].add(unit_id)
+            if is_derived:
+                direct[(metric_id, year, unit_id)] = value
+                continue
+            for ancestor_id in ancestors:
+                sums[(metric_id, year, ancestor_id)] += value
     return Figures(tree, needed, dict(sums), direct, dict(reporting))
+
+
+def _counting_columns(
+    unit: Unit | None, columns: list[tuple[int, int]], structure_end: dt.date | None, shift: int
+) -> list[tuple[int, int]]:
+    if unit is None:
+        return []
+    if structure_end is not None:
+        return [(y, i + shift) for y, i in columns] if unit.in_group_on(structure_end) else []
+    return [(y, i + shift) for y, i in columns if unit.in_group_during(*fiscal.bounds(y))]
 
 
 def _outside_group(tree: Tree) -> Q:
@@ -269,6 +378,7 @@ __all__ = [
     "Tree",
     "Unit",
     "consolidate",
+    "consolidate_with_restated",
     "conversion_factor",
     "derived_factor",
     "fiscal_year_expression",

@@ -1,8 +1,8 @@
 """Targets evaluated from consolidated figures: actual, achievement and the suggested rating.
 
 A whole fiscal year is evaluated with a fixed number of queries whatever its size: the
-targets, the tree, the legal parameters, one GROUP BY for the year's (and base years')
-figures, and one more for base years restated to the target year's group structure.
+targets, the tree, the legal parameters and one GROUP BY that sums the year's and the base
+years' figures both as reported and restated to the target year's group structure.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tatara.core import fiscal
 from tatara.kpis.achievement import achievement, reduction_percent, suggested_rating
 from tatara.kpis.choices import MetricKind, TargetKind
-from tatara.kpis.consolidation import Figures, Tree, consolidate
+from tatara.kpis.consolidation import Figures, Tree, consolidate, consolidate_with_restated
 from tatara.kpis.models import LegalParameter, Metric, Target
 
 PERCENT = Decimal(100)
@@ -132,11 +132,16 @@ def evaluate(
     tree = tree or Tree.load()
     metrics = {t.metric_id: t.metric for t in targets}
     base_years = {t.base_year.year for t in targets if t.base_year is not None}
-    figures = consolidate(metrics.values(), {fiscal_year, *base_years}, tree=tree)
-    restated: Figures | None = None
     reduced = [t.metric for t in targets if t.kind == TargetKind.REDUCE_VS_BASE]
-    if reduced and base_years:
-        restated = consolidate(reduced, base_years, tree=tree, structure_year=fiscal_year)
+    # the year's figures and the base years restated to its structure, from one scan
+    figures, restated = consolidate_with_restated(
+        metrics.values(),
+        {fiscal_year, *base_years},
+        reduced if base_years else [],
+        base_years,
+        fiscal_year,
+        tree=tree,
+    )
     legal = _legal_rates({t.legal_parameter for t in targets if t.legal_parameter})
     return [_evaluate_one(t, figures, restated, legal) for t in targets]
 
