@@ -88,3 +88,15 @@ def test_a_users_scope_applies(units, make_user, grant):
     assert {r["org_unit"] for r in records} == {"alpha"}
     with pytest.raises(CommandError):
         run("--fy", "2019", "--user", "nobody-by-that-name")
+
+
+def test_metric_names_follow_the_language(units):
+    from django.utils import translation
+
+    from tatara.kpis.evaluation import evaluate
+
+    with translation.override("ja"):
+        names = {r.metric: r.metric_name for r in evaluate(2019)}
+    assert names["landfill-rate"] == "廃棄物埋立率"
+    with translation.override("en"):
+        assert evaluate(2019)[0].metric_name.isascii()

@@ -159,6 +159,8 @@ LOGIN_FAILURE_WINDOW = int(os.environ.get("TATARA_LOGIN_FAILURE_WINDOW", "900"))
 # A KPI value moving more than this share against the previous period needs a reason
 # (a metric's own jump_threshold wins).
 KPI_JUMP_SHARE = os.environ.get("TATARA_KPI_JUMP_SHARE", "0.5")
+# PostgreSQL memory for the one aggregate query behind KPI figures (per query, not global).
+KPI_WORK_MEM = os.environ.get("TATARA_KPI_WORK_MEM", "64MB")
 # How many reverse proxies in front of Tatara add to X-Forwarded-For (0: use REMOTE_ADDR).
 TATARA_TRUSTED_PROXIES = int(os.environ.get("TATARA_TRUSTED_PROXIES", "0"))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tatara.core import fiscal
@@ -206,7 +207,7 @@ def _evaluate_one(
     return Evaluation(
         target_id=target.pk,
         metric=metric.code,
-        metric_name=str(metric.localized("name")),
+        metric_name=str(metric.localized("name", get_language())),
         metric_unit=metric.unit,
         org_unit=target.org_unit.code,
         org_unit_name=target.org_unit.name,
