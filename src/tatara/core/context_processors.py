@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("CSR cycle"), "cycle:years", "cycle.view"),
     (_("Road map"), "cycle:roadmap", "cycle.view"),
     (_("KPIs"), "kpis:index", "kpis.view"),
+    (_("Energy and CO2"), "emissions:index", "emissions.view"),
     (_("Organisation"), "organisation:tree", "organisation.view"),
     (_("API"), "api-docs", None),
 ]
