@@ -272,3 +272,17 @@ def test_targets_link_only_to_initiatives_of_their_year(linked):
         initiative_ratings.link_target(
             actor=world.users["csr_admin"], target=other, initiative=initiative
         )
+
+
+def test_the_trends_reduction_target_starts_from_the_restated_base(units):
+    from tatara.kpis.models import Metric
+
+    put("co2-emissions", units["a1"], 2010, 100)
+    put("co2-emissions", units["d1"], 2010, 100)  # sold in 2015: not in FY2019's base
+    put("co2-emissions", units["a1"], 2019, 95)
+    target("co2-emissions", units["g"], 2019, REDUCE, 10, base_year=2010)
+    points = trend(Metric.objects.get(code="co2-emissions"), units["g"].pk, [2010, 2019])
+    assert points[0].actual == Decimal(200)  # the base year as reported then
+    assert points[1].target == Decimal(90)  # 10% below the restated 100, not below 200
+    (result,) = evaluate(2019)
+    assert result.rating == 1 and points[1].actual > points[1].target

@@ -254,13 +254,17 @@ class TrendPoint:
 def trend(
     metric: Metric, unit_id: int, years: Iterable[int], tree: Tree | None = None
 ) -> list[TrendPoint]:
-    """The metric's consolidated figure at one unit per fiscal year, beside that year's target
-    (for a reduction, the figure the reduction would reach from the base as reported)."""
+    """The metric's consolidated figure at one unit per fiscal year, beside that year's target.
+
+    For a reduction, the target is the figure the reduction would reach from the base year
+    restated to that year's group, as the evaluation compares it (docs/decisions/0010); the
+    base year's own point stays the figure as reported then."""
+    tree = tree or Tree.load()
     year_list = sorted(set(years))
     targets = {
         t.fiscal_year.year: t
         for t in Target.objects.filter(metric=metric, org_unit_id=unit_id).select_related(
-            "fiscal_year", "base_year"
+            "metric__numerator", "metric__denominator", "fiscal_year", "base_year"
         )
     }
     base_years = {t.base_year.year for t in targets.values() if t.base_year is not None}
@@ -271,7 +275,8 @@ def trend(
         target = targets.get(year)
         goal: Decimal | None = None
         if target is not None:
-            goal = _target_level(target, figures, legal)
+            base = _restated_base(target, tree)
+            goal = _target_level(target, base, legal)
         points.append(
             TrendPoint(
                 year, figures.value(metric, year, unit_id), goal, target.kind if target else ""
@@ -280,13 +285,22 @@ def trend(
     return points
 
 
+def _restated_base(target: Target, tree: Tree) -> Decimal | None:
+    if target.kind != TargetKind.REDUCE_VS_BASE or target.base_year is None:
+        return None
+    base_year = target.base_year.year
+    restated = consolidate(
+        [target.metric], [base_year], tree=tree, structure_year=target.fiscal_year.year
+    )
+    return restated.value(target.metric, base_year, target.org_unit_id)
+
+
 def _target_level(
-    target: Target, figures: Figures, legal: dict[str, list[tuple[dt.date, Decimal]]]
+    target: Target, base: Decimal | None, legal: dict[str, list[tuple[dt.date, Decimal]]]
 ) -> Decimal | None:
     if target.kind == TargetKind.LEGAL_MINIMUM:
         return _rate_on(legal.get(target.legal_parameter, []), target.fiscal_year.start_date)
-    if target.kind == TargetKind.REDUCE_VS_BASE and target.base_year is not None:
-        base = figures.value(target.metric, target.base_year.year, target.org_unit_id)
+    if target.kind == TargetKind.REDUCE_VS_BASE:
         if base is None or target.value is None:
             return None
         return base * (1 - Decimal(target.value) / PERCENT)
