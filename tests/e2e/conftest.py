@@ -25,6 +25,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        if "tests/e2e/" in item.nodeid:
+            # Each browser test runs against the live server in a real transaction, and the
+            # table flush after it also empties what the migrations load (ISO 26000 subjects,
+            # metrics, legal rates, emission factors): serialized rollback restores that
+            # content before each browser test, whatever ran before it.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
     if CHROMIUM.exists():
         return
     if os.environ.get("CI") == "true":
@@ -54,3 +61,4 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "viewport": {"width": 1400, "height": 1000},
         "accept_downloads": True,
     }
+

@@ -28,16 +28,6 @@ def shot(page: Page, name: str) -> None:
 
 @pytest.fixture
 def site() -> dict[str, Any]:
-    # A transactional test run before this one flushes every table, reference data included:
-    # put the subjects, metrics and legal parameters back (no-op when they are there).
-    from tatara.cycle import reference_data as cycle_reference
-    from tatara.cycle.models import Subject
-    from tatara.kpis import reference_data as kpi_reference
-    from tatara.kpis.models import LegalParameter, Metric
-
-    cycle_reference.sync_subjects(Subject)
-    kpi_reference.sync_metrics(Metric, Subject)
-    kpi_reference.sync_legal_parameters(LegalParameter)
     units = small_group()
     target("co2-emissions", units["a1"], 2019, TargetKind.AT_MOST, 1000)
     officer = f.UserFactory(username="officer")
