@@ -222,3 +222,23 @@ def test_months_and_the_whole_year_are_not_both_entered(world, system):
     observe(system, "co2-emissions", world.units["alpha-div"], "12")  # another unit is fine
     observe(system, "co2-emissions", site, "2", APRIL)  # correcting the month is fine
     assert Observation.objects.filter(metric__code="co2-emissions", org_unit=site).count() == 2
+
+
+def test_a_converted_value_is_stored_to_the_columns_places(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from tatara.kpis import services
+    from tatara.kpis.models import Metric
+
+    obs = services.record_observation(
+        actor=world.system,
+        metric=Metric.objects.get(code="co2-emissions"),
+        org_unit=world.units["alpha-site"],
+        period_start=dt.date(2019, 4, 1),
+        period_end=dt.date(2019, 4, 30),
+        value=Decimal("1500.00000000"),
+        unit="kg",
+    )
+    obs.refresh_from_db()
+    assert obs.value == Decimal("1.5") and obs.original_value == Decimal("1500")

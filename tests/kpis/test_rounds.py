@@ -175,8 +175,17 @@ def test_overdue_units_across_visible_rounds_in_fixed_queries(world, system):
         assert len(rounds.overdue_units(LATE, auditor)) == 2 + 3 * 2
     assert len(five_rounds) == len(two_rounds) <= 5
 
-    officer_b = world.users["officer_b"]  # sees the round bravo asked, not the group's
-    assert [o.collection_round for o in rounds.overdue_units(LATE, officer_b)] == [bravo_round]
+    # bravo's officer sees bravo's own lateness: in the round bravo asked and in the group's,
+    # never alpha's
+    officer_b = world.users["officer_b"]
+    seen = [
+        (o.collection_round.title, o.status.unit.code)
+        for o in rounds.overdue_units(LATE, officer_b)
+    ]
+    assert seen[0] == ("Bravo", "bravo-div")  # the earliest deadline first
+    assert sorted(seen[1:]) == sorted(
+        [(group_round.title, "bravo-site")] + [(f"More {n}", "bravo-div") for n in range(3)]
+    )
     assert rounds.overdue_units(LATE, world.users["employee"]) == []
 
 

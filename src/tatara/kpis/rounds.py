@@ -20,13 +20,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.models import FiscalYear
-from tatara.core.permissions import require
+from tatara.core.permissions import ALL, allowed_units, require
 from tatara.kpis.choices import Frequency, ObservationStatus
 from tatara.kpis.models import CollectionRound, Metric, Observation
 from tatara.kpis.services import check_period, month_bounds
@@ -301,19 +301,24 @@ def round_status(collection_round: CollectionRound, today: dt.date | None = None
 
 
 def overdue_units(today: dt.date, user: Any) -> list[OverdueUnit]:
-    """Units late in the open rounds `user` may see (kpis.view on the requesting unit),
-    earliest deadline first. Four queries, however many rounds."""
-    rounds = list(
-        CollectionRound.objects.visible_to(user, "kpis.view")
-        .filter(is_closed=False, deadline__lt=today)
-        .select_related("org_unit", "fiscal_year")
+    """Units late in open rounds, among the units `user` may view: the requesting office sees
+    every unit it asked, a site's officer sees their own unit's lateness. Earliest deadline
+    first; a fixed number of queries, however many rounds."""
+    allowed = allowed_units(user, "kpis.view")
+    rounds = CollectionRound.objects.filter(is_closed=False, deadline__lt=today)
+    if allowed is not ALL:
+        rounds = rounds.filter(Q(org_unit__in=allowed) | Q(units__in=allowed)).distinct()
+    found = list(
+        rounds.select_related("org_unit", "fiscal_year")
         .prefetch_related(*_parts())
         .order_by("deadline", "pk")
     )
+    visible = None if allowed is ALL else set(allowed.values_list("pk", flat=True))
     return [
         OverdueUnit(status.collection_round, unit, (today - status.collection_round.deadline).days)
-        for status in _statuses(rounds, today)
+        for status in _statuses(found, today)
         for unit in status.overdue
+        if visible is None or unit.unit.pk in visible
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +21,19 @@ from tatara.core.models import FiscalYear
 from tatara.core.permissions import require
 from tatara.cycle.services import check_evidence_file
 from tatara.kpis.choices import Frequency, MetricKind, ObservationStatus, TargetKind
-from tatara.kpis.models import CollectionRound, LegalParameter, Metric, Observation, Target
+from tatara.kpis.models import (
+    PLACES,
+    CollectionRound,
+    LegalParameter,
+    Metric,
+    Observation,
+    Target,
+)
 from tatara.kpis.units import convert
 from tatara.organisation.models import OrgUnit
 
 HUNDRED_PERCENT = Decimal(100)
+STORED_PLACES = Decimal(1).scaleb(-PLACES)  # 0.00000001
 SUBMITTED_STATES = (ObservationStatus.SUBMITTED, ObservationStatus.APPROVED)
 
 
@@ -382,6 +390,9 @@ def record_observation(
         converted = convert(entered, entered_unit, metric.unit)
     except ValidationError as exc:
         raise ValidationError({"unit": exc.messages}) from exc
+    # a conversion may carry more decimals than the column keeps (1500.00000000 kg → t);
+    # what was entered is kept exactly beside it
+    converted = converted.quantize(STORED_PLACES, rounding=ROUND_HALF_EVEN).normalize()
     observation = (
         Observation.objects.select_for_update()
         .filter(metric=metric, org_unit=org_unit, period_start=period_start, period_end=period_end)
