@@ -365,3 +365,32 @@ def test_chart_text_is_escaped():
         [charts.Point(2019, Decimal(1), None)], unit="t", title="<script>alert(1)</script>"
     )
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_the_dashboard_lists_values_to_approve_and_to_correct(world, client):
+    import datetime as dt
+
+    from tatara.kpis import services
+    from tatara.kpis.models import Metric
+
+    def entered(value, month):
+        return services.record_observation(
+            actor=world.system,
+            metric=Metric.objects.get(code="co2-emissions"),
+            org_unit=world.units["alpha-site"],
+            period_start=dt.date(2019, month, 1),
+            period_end=dt.date(2019, month, 30),
+            value=value,
+        )
+
+    for month in (4, 6):
+        services.submit_observation(actor=world.system, observation=entered(10, month))
+    returned = services.submit_observation(actor=world.system, observation=entered(10, 9))
+    services.return_observation(actor=world.system, observation=returned, note="Wrong meter.")
+    client.force_login(world.users["group_risk_officer"])  # approves, does not enter
+    body = text(client.get("/"))
+    assert "2 submitted KPI values to approve" in body and 'href="/kpis/approvals/"' in body
+    assert "returned for correction" not in body
+    client.force_login(world.users["company_risk_officer"])  # enters for alpha
+    body = text(client.get("/"))
+    assert "1 KPI value returned for correction" in body and "to approve" not in body

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tatara.core import fiscal
 from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
-from tatara.kpis import collection, rounds, services, table_io
+from tatara.kpis import collection, display, rounds, services, table_io
 from tatara.kpis.collection import APPROVE, CHANGE, EXPORT, MANAGE, VIEW
 from tatara.kpis.collection_forms import EntryPickForm, EntryRowForm, ImportForm, RoundForm
 from tatara.kpis.models import CollectionRound, Metric, Observation
@@ -254,8 +254,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
         {
             "observation": o,
             "period": services.period_label(o.period_start, o.period_end),
-            "entered": services.plain_number(Decimal(o.original_value)),
-            "stored": services.plain_number(Decimal(o.value)),
+            "entered": display.exact(Decimal(o.original_value)),
+            "stored": display.exact(Decimal(o.value)),
         }
         for o in page.object_list
     ]

@@ -87,3 +87,10 @@ def percent(value: Decimal | None, *, empty: str = "—") -> str:
     if value is None:
         return empty
     return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN):,.1f}%"
+
+
+def exact(value: Decimal) -> str:
+    """A value exactly as stored, thousands grouped, no exponent or trailing zeros:
+    2400000 → "2,400,000", 1.50000000 → "1.5" (for checking what was entered)."""
+    text = format(value.normalize(), ",f")
+    return "0" if text in ("-0", "") else text

@@ -23,9 +23,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tatara.core import fiscal, tabular
-from tatara.core.dashboard import Panel
+from tatara.core.dashboard import Panel, Task
 from tatara.core.permissions import ALL, allowed_units, can
 from tatara.cycle.models import Subject
 from tatara.kpis import charts, display, evaluation
@@ -519,8 +520,11 @@ def dashboard_panel(viewer: Any) -> Panel | None:
     if not can(viewer, VIEW):
         return None
     years = target_years(viewer)
+    tasks = value_tasks(viewer)
     if not years:
-        return None
+        if not tasks:
+            return None
+        return Panel(title=_("KPIs and targets"), url=reverse("kpis:index"), tasks=tasks)
     current = fiscal.year_of(timezone.localdate())
     year = current if current in years else years[0]
     results = evaluation.evaluate(year, user=viewer)
@@ -536,7 +540,53 @@ def dashboard_panel(viewer: Any) -> Panel | None:
         ("★ " + _("Not achieved"), counts.get(1, 0)),
         (_("No rating yet"), counts.get(None, 0)),
     ]
+    panel.tasks = tasks
     return panel
+
+
+def value_tasks(viewer: Any) -> list[Task]:
+    """Values waiting for this user: submissions to approve, and returned values to correct."""
+    tasks = []
+    if can(viewer, "kpis.approve"):
+        waiting = (
+            Observation.objects.visible_to(viewer, "kpis.approve")
+            .filter(status=ObservationStatus.SUBMITTED)
+            .count()
+        )
+        if waiting:
+            tasks.append(
+                Task(
+                    title=ngettext(
+                        "%(count)d submitted KPI value to approve",
+                        "%(count)d submitted KPI values to approve",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    url=reverse("kpi_collect:approvals"),
+                    who=_("Approver"),
+                )
+            )
+    if can(viewer, "kpis.change"):
+        returned = (
+            Observation.objects.visible_to(viewer, "kpis.change")
+            .filter(status=ObservationStatus.DRAFT)
+            .exclude(return_note="")
+            .count()
+        )
+        if returned:
+            tasks.append(
+                Task(
+                    title=ngettext(
+                        "%(count)d KPI value returned for correction",
+                        "%(count)d KPI values returned for correction",
+                        returned,
+                    )
+                    % {"count": returned},
+                    url=reverse("kpi_collect:entry"),
+                    who=_("Data entry"),
+                )
+            )
+    return tasks
 
 
 def subject_metrics(viewer: Any) -> list[tuple[str, list[Metric]]]:
