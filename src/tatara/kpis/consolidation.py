@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models.functions import ExtractYear
 
@@ -218,7 +219,8 @@ def consolidate(
     if not needed or not year_list:
         return Figures(tree, needed, {}, {})
     restating = structure_year is not None
-    rows, columns = _year_sums(needed, year_list, tree, leave_out=not restating, split=False)
+    with _aggregating():
+        rows, columns = _year_sums(needed, year_list, tree, leave_out=not restating)
     return _roll_up(tree, needed, rows, list(columns.items()), structure_year)
 
 
@@ -247,8 +249,16 @@ def consolidate_with_restated(
         return consolidate(metrics, year_list, tree=tree), None
     if not set(restate_needed) <= set(needed) or not set(base_list) <= set(year_list):
         raise ValueError("restated metrics and base years must lie within the others")
-    rows, columns = _year_sums(needed, year_list, tree, leave_out=False, split=True)
-    figures = _roll_up(tree, needed, rows, list(columns.items()), split=_dated(tree))
+    dated = _dated(tree)
+    with _aggregating():
+        rows, columns = _year_sums(needed, year_list, tree, leave_out=False)
+        in_group_rows = rows
+        if dated:
+            # the dated units' rows again, without their months outside the group: a second,
+            # small query (a few units) rather than extra filtered sums over every row
+            inside, _columns = _year_sums(needed, year_list, tree, leave_out=True, only=dated)
+            in_group_rows = [row for row in rows if row[1] not in dated] + inside
+    figures = _roll_up(tree, needed, in_group_rows, list(columns.items()))
     restated = _roll_up(
         tree, restate_needed, rows, [(y, columns[y]) for y in base_list], structure_year
     )
@@ -261,15 +271,18 @@ def _dated(tree: Tree) -> set[int]:
 
 
 def _year_sums(
-    needed: dict[int, Metric], year_list: list[int], tree: Tree, *, leave_out: bool, split: bool
+    needed: dict[int, Metric],
+    year_list: list[int],
+    tree: Tree,
+    *,
+    leave_out: bool,
+    only: set[int] | None = None,
 ) -> tuple[list[tuple[Any, ...]], dict[int, int]]:
     """Sums of the approved observations per metric and unit, one column per fiscal year.
 
     Rows are (metric id, unit id, sum of year 1, …); `columns` maps each year to the index of
-    its sum. With `split`, each year's sum is followed by a second one leaving out the months
-    a unit spent outside the group (computed for units with dates only; for the others it
-    would be the same sum). `leave_out` leaves those months out of every sum. A sum is None
-    where the unit has no row that year.
+    its sum; a sum is None where the unit has no row that year. `leave_out` leaves out the
+    months a unit spent outside the group; `only` limits the rows to those units.
 
     One GROUP BY metric and unit with a filtered sum per year: the database reads only the
     rows of those years (each year's own range of period_start — exactly the rows whose
@@ -277,8 +290,6 @@ def _year_sums(
     fiscal year.
     """
     in_years = Q(pk__in=[])
-    outside = _outside_group(tree)
-    dated = _dated(tree) if split else set()
     sums: dict[str, Sum] = {}
     columns: dict[int, int] = {}
     for year in year_list:
@@ -287,27 +298,32 @@ def _year_sums(
         in_years |= in_year
         columns[year] = 2 + len(sums)  # after metric id and unit id
         sums[f"y{year}"] = Sum("value", filter=in_year)
-        if dated:
-            sums[f"y{year}_inside"] = Sum(
-                "value", filter=in_year & Q(org_unit_id__in=sorted(dated)) & ~outside
-            )
     queryset = Observation.objects.filter(
         in_years,
         metric_id__in=list(needed),
         status=ObservationStatus.APPROVED,
         period_end__lte=fiscal.bounds(year_list[-1])[1],
     )
+    if only is not None:
+        queryset = queryset.filter(org_unit_id__in=sorted(only))
     if leave_out:
-        queryset = queryset.exclude(outside)
-    with transaction.atomic(using=queryset.db):
-        _tune_for_aggregation(queryset.db)
-        rows = list(
-            queryset.order_by()  # the default ordering would join the metric and unit tables
-            .values("metric_id", "org_unit_id")
-            .annotate(**sums)
-            .values_list("metric_id", "org_unit_id", *sums)
-        )
+        queryset = queryset.exclude(_outside_group(tree))
+    rows = list(
+        queryset.order_by()  # the default ordering would join the metric and unit tables
+        .values("metric_id", "org_unit_id")
+        .annotate(**sums)
+        .values_list("metric_id", "org_unit_id", *sums)
+    )
     return rows, columns
+
+
+@contextmanager
+def _aggregating() -> Iterator[None]:
+    """One transaction for the aggregate queries of a consolidation, tuned for them."""
+    alias = router.db_for_read(Observation)
+    with transaction.atomic(using=alias):
+        _tune_for_aggregation(alias)
+        yield
 
 
 def _tune_for_aggregation(alias: str) -> None:
@@ -330,19 +346,16 @@ def _roll_up(
     rows: list[tuple[Any, ...]],
     columns: list[tuple[int, int]],
     structure_year: int | None = None,
-    *,
-    split: set[int] | None = None,
 ) -> Figures:
     """Each unit's yearly sums (`columns`: year and index in the row) added to every unit it
-    counts toward; values entered for derived metrics kept at their unit. For units in
-    `split`, the sum one column further on (without months outside the group) is taken."""
-    sums: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
+    counts toward; values entered for derived metrics kept at their unit."""
     direct: dict[tuple[int, int, int], Decimal] = {}
     reporting: dict[tuple[int, int], set[int]] = defaultdict(set)
     derived = {pk for pk, metric in needed.items() if metric.kind != MetricKind.ABSOLUTE}
     structure_end = fiscal.bounds(structure_year)[1] if structure_year is not None else None
-    units, counts_toward = tree.units, tree.counts_toward
-    split = split or set()
+    units = tree.units
+    # unit id → {(metric id, year): the unit's own sum}, then its subtree's (below)
+    totals: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
     # unit id → the (year, row index) pairs whose sums count: the unit was in the group during
     # the year, or at the end of the structure year when restating. Worked out once per unit.
     plans: dict[int, list[tuple[int, int]]] = {}
@@ -352,11 +365,9 @@ def _roll_up(
             continue
         plan = plans.get(unit_id)
         if plan is None:
-            plan = plans[unit_id] = _counting_columns(
-                units.get(unit_id), columns, structure_end, 1 if unit_id in split else 0
-            )
+            plan = plans[unit_id] = _counting_columns(units.get(unit_id), columns, structure_end)
         is_derived = metric_id in derived
-        ancestors = counts_toward.get(unit_id, ())
+        own = totals[unit_id]
         for year, index in plan:
             value = row[index]  # a Decimal (the database layer converts sums of decimals)
             if value is None:
@@ -364,20 +375,33 @@ def _roll_up(
             reporting[(metric_id, year)].add(unit_id)
             if is_derived:
                 direct[(metric_id, year, unit_id)] = value
-                continue
-            for ancestor_id in ancestors:
-                sums[(metric_id, year, ancestor_id)] += value
-    return Figures(tree, needed, dict(sums), direct, dict(reporting))
+            else:
+                own[(metric_id, year)] = own.get((metric_id, year), ZERO) + value
+    # Bottom-up, deepest units first: a consolidated unit adds its subtree's totals to its
+    # parent — one addition per unit and figure, not one per row and ancestor.
+    for unit in reversed(list(units.values())):  # Tree.load orders by depth
+        below = totals.get(unit.id)
+        if not below or unit.parent_id is None or not unit.consolidated:
+            continue
+        parent = totals[unit.parent_id]
+        for key, value in below.items():
+            parent[key] = parent[key] + value if key in parent else value
+    sums = {
+        (metric_id, year, unit_id): value
+        for unit_id, figures in totals.items()
+        for (metric_id, year), value in figures.items()
+    }
+    return Figures(tree, needed, sums, direct, dict(reporting))
 
 
 def _counting_columns(
-    unit: Unit | None, columns: list[tuple[int, int]], structure_end: dt.date | None, shift: int
+    unit: Unit | None, columns: list[tuple[int, int]], structure_end: dt.date | None
 ) -> list[tuple[int, int]]:
     if unit is None:
         return []
     if structure_end is not None:
-        return [(y, i + shift) for y, i in columns] if unit.in_group_on(structure_end) else []
-    return [(y, i + shift) for y, i in columns if unit.in_group_during(*fiscal.bounds(y))]
+        return list(columns) if unit.in_group_on(structure_end) else []
+    return [(y, i) for y, i in columns if unit.in_group_during(*fiscal.bounds(y))]
 
 
 def _outside_group(tree: Tree) -> Q:
