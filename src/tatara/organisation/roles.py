@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     GROUP_RISK_OFFICER = "group_risk_officer", _("Group Risk Management Officer")
     COMPANY_RISK_OFFICER = "company_risk_officer", _("Company risk officer")
     COMPLIANCE_DEPT = "compliance_dept", _("Compliance promotion department")
+    EXPORT_CONTROL_OFFICER = "export_control_officer", _("Export-control officer")
     AUDITOR = "auditor", _("Internal auditor (read-only)")
     EMPLOYEE = "employee", _("Employee")
 
@@ -25,6 +26,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.GROUP_RISK_OFFICER: ("*.view", "*.export", "*.approve"),
     Role.COMPANY_RISK_OFFICER: ("*.view", "*.export", "*.change", "*.submit"),
     Role.COMPLIANCE_DEPT: ("*.view", "*.export", "*.change", "*.submit"),
+    # screens parties and transactions and decides on them; the second approval of an
+    # override of a strong list hit ("export_control.approve") is the group risk officer's
+    Role.EXPORT_CONTROL_OFFICER: (
+        "export_control.view",
+        "export_control.export",
+        "export_control.change",
+        "export_control.submit",
+        "export_control.review",
+        "export_control.manage",
+        "screening.*",
+    ),
     Role.AUDITOR: ("*.view", "*.export"),
     Role.EMPLOYEE: ("self.view",),
 }
