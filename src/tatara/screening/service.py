@@ -33,7 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tatara.screening.matching import (
     ALERT_THRESHOLD,
@@ -185,6 +185,12 @@ def _active_key() -> tuple[tuple[int, str], ...]:
     return tuple((pk, loaded.isoformat() if loaded else "") for pk, loaded in rows)
 
 
+def _build_index(records: Iterable[MatchRecord]) -> MatchIndex:
+    # MatchRecord is frozen; the matcher's RecordLike protocol declares plain (settable)
+    # attributes, which mypy does not accept from a frozen dataclass.
+    return MatchIndex.build(cast(Any, records))
+
+
 def records_from_rows(rows: Iterable[Any]) -> list[MatchRecord]:
     """Group `selectors.ActiveName` rows (ordered by entry, primary name first) into one
     MatchRecord per entry; the record's key is the entry's pk (as text)."""
@@ -217,7 +223,7 @@ def _build() -> ActiveIndex:
     started = time.perf_counter()
     key = _active_key()
     records = records_from_rows(selectors.active_names())
-    index = MatchIndex.build(records)
+    index = _build_index(records)
     names = dict(ScreeningList.objects.values_list("source", "name"))
     seconds = time.perf_counter() - started
     log.info(
@@ -478,7 +484,7 @@ class ListChange:
         """(index of the grown entries, index of the shrunk ones), built once."""
         if self._indexes is None:
             grown, shrunk = self.split()
-            self._indexes = (MatchIndex.build(grown), MatchIndex.build(shrunk))
+            self._indexes = (_build_index(grown), _build_index(shrunk))
         return self._indexes
 
 
