@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tatara.emissions",
     "tatara.demo",
     "tatara.screening",
+    "tatara.export_control",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,11 @@ LOGIN_FAILURE_WINDOW = int(os.environ.get("TATARA_LOGIN_FAILURE_WINDOW", "900"))
 KPI_JUMP_SHARE = os.environ.get("TATARA_KPI_JUMP_SHARE", "0.5")
 # PostgreSQL memory for the one aggregate query behind KPI figures (per query, not global).
 KPI_WORK_MEM = os.environ.get("TATARA_KPI_WORK_MEM", "64MB")
+# Years an export-control decision and its screening records are kept (retention_until =
+# decision date + this). Japan's FEFTA internal compliance rules ask exporters to keep export
+# records for at least 5 years (*verify* against the current METI guidance); 7 leaves a margin
+# for a fiscal-year audit and a late customs query.
+EXPORT_RECORD_YEARS = int(os.environ.get("TATARA_EXPORT_RECORD_YEARS", "7"))
 # How many reverse proxies in front of Tatara add to X-Forwarded-For (0: use REMOTE_ADDR).
 TATARA_TRUSTED_PROXIES = int(os.environ.get("TATARA_TRUSTED_PROXIES", "0"))
 
