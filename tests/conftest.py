@@ -221,6 +221,18 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked() -> Any:
+    """Each test starts in the default language: a request in Japanese activates it for the
+    whole thread (the test client runs in the test's thread), which would otherwise carry over
+    into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 # --- data -----------------------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def test_calculate_errors(site, system):
     with pytest.raises(CommandError, match="no org unit"):
         run("calculate", "--unit", "nowhere", "--fy", "2019")
     record(system, site, "lng", "1", "t")
-    with pytest.raises(CommandError, match="No emission factor for lng in FY2019"):
+    with pytest.raises(CommandError, match="No emission factor for LNG in FY2019"):
         run("calculate", "--unit", "alpha-site", "--fy", "2019")
     with pytest.raises(CommandError, match="2019-13"):
         run("calculate", "--unit", "alpha-site", "--month", "2019-13")

@@ -46,9 +46,9 @@ def test_fuel_factor_of_the_set_valid_that_year(activity, year, value, code):
 
 
 def test_missing_fuel_factor_names_activity_and_year():
-    with pytest.raises(ValidationError, match=r"lng in FY2019"):
+    with pytest.raises(ValidationError, match=r"LNG in FY2019"):
         services.factor_for("lng", 2019)  # the earlier set has no LNG value
-    with pytest.raises(ValidationError, match=r"diesel in FY2005"):
+    with pytest.raises(ValidationError, match=r"Diesel in FY2005"):
         services.factor_for("diesel", 2005)
 
 

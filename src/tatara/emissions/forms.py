@@ -42,7 +42,7 @@ class ActivityForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=24)
     unit = forms.CharField(
-        label=_("Unit"),
+        label=_("Unit of measure"),
         required=False,
         max_length=40,
         help_text=_(

@@ -61,6 +61,17 @@ MONTHS_IN_YEAR = 12
 Period = tuple[dt.date, dt.date]
 
 
+def activity_label(activity: str) -> str:
+    """ "City gas" for "city-gas" (the code stays in data files and the API)."""
+    return str(Activity(activity).label) if activity in Activity.values else activity
+
+
+def basis_word(basis: str) -> str:
+    """ "location" / "market", translated, for messages that say "…-based"."""
+    words = {Basis.LOCATION: _("location"), Basis.MARKET: _("market"), Basis.FUEL: _("fuel")}
+    return str(words.get(basis, basis))
+
+
 def clean_supplier(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -228,13 +239,13 @@ def factor_for(
                 _(
                     "No emission factor for %(activity)s in FY%(year)d: no factor set valid that year has one."
                 )
-                % {"activity": activity, "year": fiscal_year}
+                % {"activity": activity_label(activity), "year": fiscal_year}
             )
         return ResolvedFactor(found)
     if basis not in ELECTRICITY_BASES:
         raise ValidationError(
             _("Electricity is calculated on a location or market basis, not %(basis)s.")
-            % {"basis": basis}
+            % {"basis": basis_word(basis)}
         )
     supplier = clean_supplier(supplier)
     candidates = [(basis, supplier)]
@@ -252,7 +263,12 @@ def factor_for(
             warning = _(
                 "No %(basis)s-based factor for %(who)s in FY%(year)d; the %(used)s-based "
                 "default factor was used."
-            ) % {"basis": basis, "who": who, "year": fiscal_year, "used": candidate_basis}
+            ) % {
+                "basis": basis_word(basis),
+                "who": who,
+                "year": fiscal_year,
+                "used": basis_word(candidate_basis),
+            }
         return ResolvedFactor(found, warning)
     raise ValidationError(
         _(
@@ -410,7 +426,7 @@ def calculate(
         if whole_year and len(months) == len(group) and len(months) < MONTHS_IN_YEAR:
             warnings.append(
                 _("Only %(n)d of 12 months of %(activity)s are recorded.")
-                % {"n": len(months), "activity": activity}
+                % {"n": len(months), "activity": activity_label(activity)}
             )
         lines.append(
             Line(

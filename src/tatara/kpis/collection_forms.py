@@ -73,7 +73,7 @@ class EntryRowForm(BootstrapForm):
 
     metric = forms.SlugField(widget=forms.HiddenInput)
     value = forms.CharField(label=_("Value"), max_length=40, required=False)
-    unit_of_measure = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    unit_of_measure = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
     evidence = forms.FileField(label=_("Evidence file"), required=False)
     reason = forms.CharField(

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tatara.core import fiscal
@@ -295,7 +296,10 @@ def _approve_or_return(request: HttpRequest) -> HttpResponse:
         else:
             approved += 1
     if approved:
-        messages.success(request, _("%(n)d value(s) approved.") % {"n": approved})
+        messages.success(
+            request,
+            ngettext("%(n)d value approved.", "%(n)d values approved.", approved) % {"n": approved},
+        )
     for problem in problems:
         messages.error(request, problem)
     return back

@@ -100,3 +100,9 @@ def initiative_kpis(context: Any, initiative: Any) -> dict[str, Any]:
         ),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A unit of measure as people read it ("yen" → "円" in Japanese, "percent" → "%")."""
+    return display.unit_label(unit)
