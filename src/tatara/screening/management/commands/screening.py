@@ -1,5 +1,5 @@
-"""`tatara screening load|lists`: load a restricted-party list from its official file(s), or
-show the lists and their active versions."""
+"""`tatara screening load|lists|batch`: load a restricted-party list from its official file(s),
+show the lists and their active versions, or screen a file of names against them."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     help = "Load a screening list from its official file(s), or show the lists."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True, metavar="{load,lists}")
+        verbs = parser.add_subparsers(dest="verb", required=True, metavar="{load,lists,batch}")
 
         load = verbs.add_parser(
             "load",
@@ -49,11 +49,28 @@ class Command(BaseCommand):
         show = verbs.add_parser("lists", help="the lists and their active versions")
         show.add_argument("--user", help="act as this user (their rights apply)")
 
+        batch = verbs.add_parser(
+            "batch",
+            help="screen a file of names (CSV or .xlsx) against the active lists",
+            description=(
+                "Input columns: name, and optionally country, date_of_birth, kind. Output: one "
+                "row per alert (row,name,score,list,list_entry_id,matched_name,outcome); a row "
+                "without one appears once with outcome clear. .xlsx output when -o ends so."
+            ),
+        )
+        batch.add_argument("path", help="the file of names (.csv or .xlsx)")
+        batch.add_argument(
+            "-o", "--output", default="-", help="output file (.csv or .xlsx; default: stdout)"
+        )
+        batch.add_argument("--user", help="act as this user (their rights apply)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = resolve_actor(options["user"])
         try:
             if options["verb"] == "load":
                 self.load(actor, options)
+            elif options["verb"] == "batch":
+                self.batch(actor, options)
             else:
                 self.show(actor)
         except PermissionDenied as exc:
@@ -106,3 +123,35 @@ class Command(BaseCommand):
                 f"{version.loaded_at:%Y-%m-%d %H:%M} {version.entry_count:>7} "
                 f"{version.name_count:>7}  {version.file_name}"
             )
+
+    def batch(self, actor: Any, options: Any) -> None:
+        from tatara.screening import batch
+
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        output = options["output"]
+        try:
+            result = batch.screen_file(path, actor=actor, name=path.name)
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{path.name} refused ({len(exc.errors)} error(s))") from exc
+        if not result.list_versions:
+            self.stderr.write("warning: no list is loaded; every name is clear")
+        if output == "-":
+            self.stdout.write(batch.to_csv(result).decode("utf-8"), ending="")
+        else:
+            target = Path(output)
+            data = (
+                batch.to_xlsx(result)
+                if target.suffix.lower() in (".xlsx", ".xlsm")
+                else batch.to_csv(result)
+            )
+            target.write_bytes(data)
+        counts = result.counts
+        self.stderr.write(
+            f"{counts['rows']} names screened against {len(result.list_versions)} list "
+            f"version(s): {counts['strong']} strong, {counts['review']} review, "
+            f"{counts['clear']} clear ({counts['hits']} hits)"
+        )
