@@ -11,6 +11,7 @@ from tatara.emissions.api import register as register_emissions
 from tatara.kpis.api import register as register_kpis
 from tatara.kpis.write_api import register as register_kpi_writes
 from tatara.organisation.api import register as register_organisation
+from tatara.screening.api import register as register_screening
 
 router = DefaultRouter()
 register_cycle(router)
@@ -18,6 +19,7 @@ register_emissions(router)
 register_kpis(router)
 register_kpi_writes(router)  # after register_kpis: extends its endpoints
 register_organisation(router)
+register_screening(router)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
