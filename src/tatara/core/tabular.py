@@ -56,6 +56,24 @@ def rejected_file(file: str, message: str) -> ImportRejected:
     return ImportRejected([CellError(file, None, None, None, message)])
 
 
+def read_source(source: str | Path | IO[bytes], name: str | None = None) -> tuple[str, bytes]:
+    """The bytes of an uploaded or named file, and the file name to put in error messages
+    (`name`, else the path's or the upload's own name, without folders)."""
+    label = name or (
+        Path(source).name
+        if isinstance(source, str | Path)
+        else getattr(source, "name", None) or "upload"
+    )
+    label = Path(str(label)).name
+    try:
+        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    except OSError as exc:
+        raise rejected_file(
+            label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
+        ) from exc
+    return label, data
+
+
 @dataclass
 class Row:
     """One data row: its 1-based line/row number as a person sees it in the file."""

@@ -27,7 +27,13 @@ from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import can
-from tatara.core.tabular import CellError, ImportRejected, Row, read_table, rejected_file
+from tatara.core.tabular import (
+    CellError,
+    ImportRejected,
+    Row,
+    read_source,
+    read_table,
+)
 from tatara.cycle import services
 from tatara.cycle.choices import Phase
 from tatara.cycle.models import CycleYear, Initiative, Subject
@@ -98,18 +104,7 @@ def _fold(text: str) -> str:
 
 
 def _read(source: str | Path | IO[bytes], name: str | None, year: int) -> Any:
-    label = name or (
-        Path(source).name
-        if isinstance(source, str | Path)
-        else getattr(source, "name", None) or "upload"
-    )
-    label = Path(str(label)).name
-    try:
-        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    except OSError as exc:
-        raise rejected_file(
-            label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
-        ) from exc
+    label, data = read_source(source, name)
     sheet = None
     if data[:4] == b"PK\x03\x04":  # an .xlsx: prefer the sheet named after the year
         sheet = _year_sheet(data, year)

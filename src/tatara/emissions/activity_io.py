@@ -35,7 +35,15 @@ from django.utils.translation import gettext as _
 from tatara.core import fiscal
 from tatara.core.audit import record_event
 from tatara.core.permissions import can, require
-from tatara.core.tabular import CellError, ImportRejected, Row, Table, read_table, rejected_file
+from tatara.core.tabular import (
+    CellError,
+    ImportRejected,
+    Row,
+    Table,
+    read_source,
+    read_table,
+    rejected_file,
+)
 from tatara.emissions import services
 from tatara.emissions.choices import STANDARD_UNITS, Activity
 from tatara.emissions.models import SUPPLIER_LENGTH, ActivityRecord
@@ -249,18 +257,7 @@ def _row_errors(row: Row, exc: ValidationError) -> list[CellError]:
 
 
 def _read(source: str | Path | IO[bytes], name: str | None) -> Table:
-    label = name or (
-        Path(source).name
-        if isinstance(source, str | Path)
-        else getattr(source, "name", None) or "upload"
-    )
-    label = Path(str(label)).name
-    try:
-        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    except OSError as exc:
-        raise rejected_file(
-            label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
-        ) from exc
+    label, data = read_source(source, name)
     table = read_table(io.BytesIO(data), name=label, required=COLUMNS, optional=OPTIONAL)
     if not table.rows:
         raise rejected_file(label, _("the file has no activity data"))

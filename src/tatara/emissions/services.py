@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -67,23 +67,17 @@ def activity_label(activity: str) -> str:
 
 
 def basis_word(basis: str) -> str:
-    """ "location" / "market", translated, for messages that say "…-based"."""
-    words = {Basis.LOCATION: _("location"), Basis.MARKET: _("market"), Basis.FUEL: _("fuel")}
-    return str(words.get(basis, basis))
+    """The basis as a word for messages that say "…-based" ("location", "market")."""
+    words: dict[str, str] = {
+        Basis.LOCATION.value: _("location"),
+        Basis.MARKET.value: _("market"),
+        Basis.FUEL.value: _("fuel"),
+    }
+    return words.get(str(basis), str(basis))
 
 
 def clean_supplier(text: str) -> str:
     return " ".join((text or "").split())
-
-
-def _decimal(value: Any, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError({field: _("Enter a number.")}) from exc
-    if not number.is_finite():
-        raise ValidationError({field: _("Enter a number.")})
-    return number
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
@@ -94,7 +88,7 @@ def check_period(start: dt.date, end: dt.date) -> None:
 
 def plain(value: Decimal) -> str:
     """A Decimal without trailing zeros or exponent: 37.925000 → "37.925", 1E+2 → "100"."""
-    return f"{Decimal(value).normalize():f}"
+    return kpi_services.plain_number(Decimal(value))
 
 
 def _label(start: dt.date, end: dt.date) -> str:
@@ -138,7 +132,7 @@ def record_activity(
     supplier = clean_supplier(supplier)
     if supplier and activity != Activity.ELECTRICITY:
         raise ValidationError({"supplier": _("Only electricity has a supplier.")})
-    amount = _decimal(quantity, "quantity")
+    amount = kpi_services.parse_decimal(quantity, "quantity")
     if amount < 0:
         raise ValidationError({"quantity": _("The quantity cannot be negative.")})
     entered_unit = (unit or STANDARD_UNITS[activity]).strip()
@@ -471,7 +465,7 @@ def co2e(
             _("No %(report)s GWP%(horizon)d value for %(gas)s.")
             % {"report": report, "horizon": horizon, "gas": gas}
         )
-    return _decimal(amount, "amount") * Decimal(row.value)
+    return kpi_services.parse_decimal(amount, "amount") * Decimal(row.value)
 
 
 # --- posting to the KPIs ------------------------------------------------------------------

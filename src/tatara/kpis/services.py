@@ -66,7 +66,8 @@ def legal_target_value(target: Target) -> Decimal:
 # --- targets ------------------------------------------------------------------------------
 
 
-def _decimal(value: Any, field: str) -> Decimal:
+def parse_decimal(value: Any, field: str) -> Decimal:
+    """A number as typed (or read from a file): a ValidationError on `field` otherwise."""
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
@@ -106,7 +107,7 @@ def check_target(
         return None
     if value is None or value == "":
         raise ValidationError({"value": _("This kind of target needs a value.")})
-    number = _decimal(value, "value")
+    number = parse_decimal(value, "value")
     if kind == TargetKind.REDUCE_VS_BASE:
         if base_year is None:
             raise ValidationError({"base_year": _("A reduction target needs a base year.")})
@@ -384,7 +385,7 @@ def record_observation(
     """
     require(actor, "kpis.change", org_unit)
     check_period(metric, period_start, period_end)
-    entered = _decimal(value, "value")
+    entered = parse_decimal(value, "value")
     entered_unit = (unit or metric.unit).strip()
     try:
         converted = convert(entered, entered_unit, metric.unit)

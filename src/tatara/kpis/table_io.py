@@ -44,8 +44,8 @@ from tatara.core.tabular import (
     Table,
     deterministic_xlsx,
     guard_formula,
+    read_source,
     read_table,
-    rejected_file,
     write_csv,
 )
 from tatara.kpis import services
@@ -135,18 +135,7 @@ def _number(row: Row, column: str, errors: list[CellError]) -> Decimal | None:
 def _read(
     source: str | Path | IO[bytes], name: str | None, required: Sequence[str], optional: Any
 ) -> Table:
-    label = name or (
-        Path(source).name
-        if isinstance(source, str | Path)
-        else getattr(source, "name", None) or "upload"
-    )
-    label = Path(str(label)).name
-    try:
-        data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    except OSError as exc:
-        raise rejected_file(
-            label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
-        ) from exc
+    label, data = read_source(source, name)
     table = read_table(io.BytesIO(data), name=label, required=required, optional=optional)
     if not table.rows:
         raise ImportRejected([CellError(label, table.sheet, None, None, _("the file has no rows"))])
