@@ -9,7 +9,7 @@ those screenings use, and re-screening after a list update.
     result.list_versions      # ids of the active versions screened against
 
     @service.register_rescreen
-    def rescreen(change: service.ListChange) -> None:
+    def rescreen(change: service.ListChange) -> None:   # .version, .diff (and diff-like)
         outcome = service.rescreen_against_change(change, parties)   # parties: PartyQuery
         outcome.hits      # party key -> ScreeningResult (hits on added/changed entries only)
         outcome.removed   # party key -> (source, entry id) of its existing hits now removed
@@ -400,7 +400,37 @@ class ListChange:
     list_name: str = ""
     new_records: Mapping[str, MatchRecord] = field(default_factory=dict)  # added + changed
     old_records: Mapping[str, MatchRecord] = field(default_factory=dict)  # changed, as before
+    version: ListVersion | None = field(default=None, repr=False)  # the new version (from a load)
     _indexes: tuple[MatchIndex, MatchIndex] | None = field(default=None, repr=False)
+
+    # diff-like: a callback may treat the change as the ListDiff it carries
+    @property
+    def added(self) -> tuple[str, ...]:
+        return self.diff.added
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return self.diff.removed
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        return self.diff.changed
+
+    @property
+    def affected(self) -> tuple[str, ...]:
+        return self.diff.affected
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.diff.counts
+
+    @property
+    def previous_version_id(self) -> int | None:
+        return self.diff.previous_version_id
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return {"source": self.source, "version_id": self.version_id, "version": self.version}
 
     @classmethod
     def from_version(cls, version: ListVersion, diff: ListDiff | None = None) -> ListChange:
@@ -456,6 +486,7 @@ class ListChange:
             list_name=version.screening_list.name,
             new_records=records(version.pk, wanted),
             old_records=records(diff.previous_version_id, set(diff.changed)),
+            version=version,
         )
 
     def split(self) -> tuple[list[MatchRecord], list[MatchRecord]]:
