@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from tatara.cycle.api import register as register_cycle
 from tatara.emissions.api import register as register_emissions
+from tatara.export_control.api import register as register_export_control
 from tatara.kpis.api import register as register_kpis
 from tatara.kpis.write_api import register as register_kpi_writes
 from tatara.organisation.api import register as register_organisation
@@ -16,6 +17,7 @@ from tatara.screening.api import register as register_screening
 router = DefaultRouter()
 register_cycle(router)
 register_emissions(router)
+register_export_control(router)
 register_kpis(router)
 register_kpi_writes(router)  # after register_kpis: extends its endpoints
 register_organisation(router)
