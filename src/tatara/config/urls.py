@@ -25,6 +25,7 @@ urlpatterns = [
     path("emissions/", include("tatara.emissions.urls")),
     path("kpis/", include("tatara.kpis.collection_urls")),
     path("organisation/", include("tatara.organisation.urls")),
+    path("screening/", include("tatara.screening.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

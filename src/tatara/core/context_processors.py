@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("KPIs"), "kpis:index", "kpis.view"),
     (_("Energy and CO2"), "emissions:index", "emissions.view"),
     (_("Organisation"), "organisation:tree", "organisation.view"),
+    (_("Screening"), "screening:index", "screening.view"),
     (_("API"), "api-docs", None),
 ]
 

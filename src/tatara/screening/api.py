@@ -22,7 +22,7 @@ from tatara.core.api import ScopedViewSet, service_errors
 from tatara.core.jobs import read_progress, visible_job
 from tatara.core.models import Job
 from tatara.core.permissions import can
-from tatara.core.tabular import ImportRejected, read_table
+from tatara.core.tabular import ImportRejected
 from tatara.screening import batch, service
 from tatara.screening.choices import EntryKind
 from tatara.screening.models import ListVersion, ScreeningList
@@ -305,10 +305,9 @@ class BatchViewSet(GenericViewSet):
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         try:
-            read_table(upload, name=upload.name, required=batch.REQUIRED, optional=batch.OPTIONAL)
+            batch.read_table_header(upload)
         except ImportRejected as exc:
             raise serializers.ValidationError({"file": [str(e) for e in exc.errors]}) from exc
-        upload.seek(0)
         try:
             job = batch.start_batch(actor=request.user, upload=upload)
         except Exception as exc:

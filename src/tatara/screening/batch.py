@@ -148,6 +148,12 @@ def read_parties(source: str | Path | IO[bytes], *, name: str | None = None) -> 
     return parties
 
 
+def read_table_header(upload: Any) -> None:
+    """Check an upload's type and columns (ImportRejected), then rewind it."""
+    read_table(upload, name=getattr(upload, "name", None), required=REQUIRED, optional=OPTIONAL)
+    upload.seek(0)
+
+
 def screen_parties(
     parties: Sequence[Party], *, progress: Progress | None = None, limit: int = HITS_PER_ROW
 ) -> BatchResult:
