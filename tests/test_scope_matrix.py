@@ -92,6 +92,9 @@ GET   /emissions/{unit_code}/2023/export.csv                   A   | 302      20
 GET   /emissions/{unit_code}/2023/export.csv                   B   | 302      200  200  404     404   200     403
 GET   /emissions/factors/                                      -   | 302      200  200  200     200   200     403
 GET   /emissions/factors/import/                               -   | 302      200  403  403     403   403     403
+GET   /screening/                                              -   | 302      200  200  200     200   200     403
+GET   /screening/screen/?name=Hanako+Yamamoto                  -   | 302      200  200  200     200   200     403
+GET   /screening/batch/                                        -   | 302      200  200  200     200   200     403
 # --- page actions (302 = done and sent back to the page; for anon: sent to the login page) --------------------------
 POST  /cycle/initiatives/{initiative}/approve/                 A   | 302      302  302  403     403   403     403
 POST  /cycle/initiatives/{initiative}/approve/                 B   | 302      302  302  404     404   403     403
@@ -174,6 +177,8 @@ GET   /api/v1/emissions/factor-sets/jp-fuels-before-revision/  -   | 401/403  20
 GET   /api/v1/emissions/factors/                               -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/emissions/factors/{emission_factor}/             -   | 401/403  200  200  200     200   200     404
 GET   /api/v1/emissions/gwp/                                   -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/screening/lists/                                 -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/screening/versions/                              -   | 401/403  200  200  200     200   200     403
 POST  /api/v1/initiatives/{initiative}/approve/                A   | 401/403  200  200  403     403   403     404
 POST  /api/v1/initiatives/{initiative}/approve/                B   | 401/403  200  200  404     404   403     404
 POST  /api/v1/initiatives/{initiative}/plan/                   A   | 401/403  200  403  200     200   403     404
