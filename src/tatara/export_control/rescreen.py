@@ -43,6 +43,8 @@ def _diff_of(args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
             diff = arg
         elif hasattr(arg, "pk"):
             version = arg
+    if version is None and diff is not None:
+        version = getattr(diff, "version", None)  # the service's ListChange carries it
     if diff is None and version is not None and isinstance(getattr(version, "diff", None), dict):
         from tatara.screening.signals import ListDiff
 
@@ -51,7 +53,9 @@ def _diff_of(args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def _list_source(version: Any, diff: Any) -> str:
-    source = getattr(getattr(version, "screening_list", None), "source", None)
+    source = getattr(diff, "source", None) or getattr(
+        getattr(version, "screening_list", None), "source", None
+    )
     if source is None:
         source = (getattr(diff, "extra", None) or {}).get("source", "")
     return str(source or "")
@@ -125,6 +129,8 @@ def rescreen_after_list_change(
     from tatara.export_control import services
 
     source = source or _list_source(version, diff)
+    if entry_records is None and getattr(diff, "new_records", None) is not None:
+        entry_records = list(diff.new_records.values())  # the service's ListChange
     if entry_records is None:
         entry_records = _entry_records(
             version, [*getattr(diff, "added", ()), *getattr(diff, "changed", ())]
