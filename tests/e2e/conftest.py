@@ -61,4 +61,3 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "viewport": {"width": 1400, "height": 1000},
         "accept_downloads": True,
     }
-

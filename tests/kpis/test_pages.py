@@ -375,18 +375,18 @@ def test_the_dashboard_lists_values_to_approve_and_to_correct(world, client):
     from tatara.kpis import services
     from tatara.kpis.models import Metric
 
-    def entered(value, month):
+    def entered(value, number):
         return services.record_observation(
             actor=world.system,
             metric=Metric.objects.get(code="co2-emissions"),
             org_unit=world.units["alpha-site"],
-            period_start=dt.date(2019, month, 1),
-            period_end=dt.date(2019, month, 30),
+            period_start=dt.date(2019, number, 1),
+            period_end=dt.date(2019, number, 30),
             value=value,
         )
 
-    for month in (4, 6):
-        services.submit_observation(actor=world.system, observation=entered(10, month))
+    for number in (4, 6):
+        services.submit_observation(actor=world.system, observation=entered(10, number))
     returned = services.submit_observation(actor=world.system, observation=entered(10, 9))
     services.return_observation(actor=world.system, observation=returned, note="Wrong meter.")
     client.force_login(world.users["group_risk_officer"])  # approves, does not enter

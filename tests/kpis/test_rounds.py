@@ -152,7 +152,7 @@ def test_status_per_unit(world, django_assert_num_queries):
 
 def test_overdue_units_across_visible_rounds_in_fixed_queries(world, system):
     group_round = open_round(world, units=("alpha-site", "bravo-site"))
-    bravo_round = open_round(
+    open_round(
         world, title="Bravo", org_unit="bravo", units=("bravo-div",), deadline=dt.date(2020, 4, 30)
     )
     closed = open_round(world, title="Closed", units=("alpha-div",))

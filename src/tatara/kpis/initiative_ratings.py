@@ -58,7 +58,9 @@ def override_rating(
     require(actor, "kpis.manage", initiative.owner_unit)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for a rating other than the one its targets suggest.")})
+        raise ValidationError(
+            {"reason": _("Give the reason for a rating other than the one its targets suggest.")}
+        )
     if rating not in (1, 2, 3):
         raise ValidationError({"rating": _("A rating is 1, 2 or 3 stars.")})
     override = RatingOverride.objects.filter(initiative=initiative).first() or RatingOverride(
