@@ -26,6 +26,7 @@ urlpatterns = [
     path("kpis/", include("tatara.kpis.collection_urls")),
     path("organisation/", include("tatara.organisation.urls")),
     path("screening/", include("tatara.screening.urls")),
+    path("export-control/", include("tatara.export_control.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Energy and CO2"), "emissions:index", "emissions.view"),
     (_("Organisation"), "organisation:tree", "organisation.view"),
     (_("Screening"), "screening:index", "screening.view"),
+    (_("Export control"), "export_control:index", "export_control.view"),
     (_("API"), "api-docs", None),
 ]
 

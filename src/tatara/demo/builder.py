@@ -24,6 +24,7 @@ from tatara.cycle import services as cycle_services
 from tatara.cycle.models import CycleYear, Subject
 from tatara.demo.kpi_data import build_kpis
 from tatara.emissions.demo_data import load_emissions_demo
+from tatara.export_control.demo_data import load_export_control_demo
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
@@ -195,6 +196,13 @@ USERS = [
         "hm-group",
         "internal auditor: read-only, everything",
     ),
+    DemoUser(
+        "export",
+        "Kimura Aya",
+        Role.EXPORT_CONTROL_OFFICER,
+        "hm-group",
+        "export-control officer: screens and decides exports (second approval: risk)",
+    ),
     DemoUser("employee", "Ito Daiki", Role.EMPLOYEE, "yasugi-works", "employee: no cycle access"),
 ]
 
@@ -315,6 +323,7 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
     )
     kpis = build_kpis(users, units, system)
     load_emissions_demo(units, system)
+    load_export_control_demo(users, units, system)
     return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020, "kpis": kpis}
 
 

@@ -10,3 +10,6 @@ class ExportControlConfig(AppConfig):
         from tatara.export_control.rescreen import connect
 
         connect()
+        from tatara.export_control.views import register_dashboard
+
+        register_dashboard()

@@ -1,0 +1,246 @@
+"""Export-control pages for the records behind transactions: parties (with their screening
+hits and a "screen now" button) and items (with their classification). Writes go through
+services.py; reads through the gate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tatara.core.audit import trail_for
+from tatara.core.permissions import can
+from tatara.export_control import services
+from tatara.export_control.forms import ItemForm, PartyForm, mapping_text
+from tatara.export_control.models import Item, Party, Transaction
+from tatara.export_control.views import (
+    CHANGE,
+    VIEW,
+    add_errors,
+    one_or_404,
+    require,
+    status_code,
+    units_for,
+    visible,
+)
+
+# --- parties ----------------------------------------------------------------------------------
+
+
+def parties(request: HttpRequest) -> HttpResponse:
+    require(request, VIEW)
+    rows = visible(Party, request).select_related("org_unit")
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(country__iexact=q))
+    outcome = request.GET.get("screening", "")
+    if outcome:
+        rows = rows.filter(screening_outcome=outcome)
+    page = Paginator(rows.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "export_control/parties.html",
+        {"page": page, "q": q, "screening": outcome, "can_change": can(request.user, CHANGE)},
+    )
+
+
+def _party(request: HttpRequest, pk: int) -> Party:
+    require(request, VIEW)
+    found: Party = one_or_404(visible(Party, request).select_related("org_unit"), pk)
+    return found
+
+
+def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk)
+    on = (
+        Transaction.objects.visible_to(request.user, VIEW)
+        .filter(party_links__party=party)
+        .distinct()
+        .order_by("-date")
+    )
+    return render(
+        request,
+        "export_control/party.html",
+        {
+            "party": party,
+            "transactions": on,
+            "can_change": can(request.user, CHANGE, party.org_unit),
+            "trail": trail_for(party),
+        },
+    )
+
+
+@require_POST
+def party_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk)
+    if not can(request.user, CHANGE, party.org_unit):
+        raise PermissionDenied
+    services.screen_party(actor=request.user, party=party)
+    messages.success(
+        request,
+        _("%(party)s screened: %(outcome)s, %(n)s hit(s).")
+        % {"party": party.name, "outcome": party.screening_outcome, "n": len(party.screening_hits)},
+    )
+    return redirect("export_control:party", party.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def party_new(request: HttpRequest) -> HttpResponse:
+    require(request, CHANGE)
+    form = PartyForm(request.POST or None, units=units_for(request.user, CHANGE))
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = services.create_party(
+                actor=request.user, org_unit=form.cleaned_data["org_unit"], **form.values()
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(party)s saved and screened: %(outcome)s.")
+                % {"party": party.name, "outcome": party.screening_outcome},
+            )
+            return redirect("export_control:party", party.pk)
+    return render(
+        request,
+        "export_control/record_form.html",
+        {"form": form, "record": None, "kind": "party"},
+        status=status_code(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _party(request, pk)
+    if not can(request.user, CHANGE, party.org_unit):
+        raise PermissionDenied
+    initial = {
+        "name": party.name,
+        "party_kind": party.party_kind,
+        "aliases": "\n".join(party.aliases or []),
+        "country": party.country,
+        "date_of_birth": party.date_of_birth,
+        "address": party.address,
+        "identifiers": mapping_text(party.identifiers),
+        "roles": party.roles,
+    }
+    form = PartyForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_party(actor=request.user, party=party, **form.values())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("%(party)s saved and screened.") % {"party": party.name})
+            return redirect("export_control:party", party.pk)
+    return render(
+        request,
+        "export_control/record_form.html",
+        {"form": form, "record": party, "kind": "party"},
+        status=status_code(form),
+    )
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+def items(request: HttpRequest) -> HttpResponse:
+    require(request, VIEW)
+    rows = visible(Item, request).select_related("org_unit", "control_row")
+    row = request.GET.get("row", "")
+    if row == "none":
+        rows = rows.filter(control_row=None)
+    elif row:
+        rows = rows.filter(control_row__code=row)
+    page = Paginator(rows.order_by("code"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "export_control/items.html",
+        {"page": page, "row": row, "can_change": can(request.user, CHANGE)},
+    )
+
+
+def _item(request: HttpRequest, pk: int) -> Item:
+    require(request, VIEW)
+    found: Item = one_or_404(visible(Item, request).select_related("org_unit", "control_row"), pk)
+    return found
+
+
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    on = (
+        Transaction.objects.visible_to(request.user, VIEW)
+        .filter(lines__item=item)
+        .distinct()
+        .order_by("-date")[:50]
+    )
+    return render(
+        request,
+        "export_control/item.html",
+        {
+            "item": item,
+            "transactions": on,
+            "can_change": can(request.user, CHANGE, item.org_unit),
+            "trail": trail_for(item),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest) -> HttpResponse:
+    require(request, CHANGE)
+    form = ItemForm(request.POST or None, units=units_for(request.user, CHANGE))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.create_item(
+                actor=request.user, org_unit=form.cleaned_data["org_unit"], **form.values()
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Item %(code)s saved.") % {"code": item.code})
+            return redirect("export_control:item", item.pk)
+    return render(
+        request,
+        "export_control/record_form.html",
+        {"form": form, "record": None, "kind": "item"},
+        status=status_code(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if not can(request.user, CHANGE, item.org_unit):
+        raise PermissionDenied
+    initial = {
+        "code": item.code,
+        "name": item.name,
+        "item_kind": item.item_kind,
+        "control_row": item.control_row_id,
+        "sub_item": item.sub_item,
+        "catch_all_applicable": item.catch_all_applicable,
+        "foreign_classifications": mapping_text(item.foreign_classifications),
+        "notes": item.notes,
+    }
+    form = ItemForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_item(actor=request.user, item=item, **form.values())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Item %(code)s saved.") % {"code": item.code})
+            return redirect("export_control:item", item.pk)
+    return render(
+        request,
+        "export_control/record_form.html",
+        {"form": form, "record": item, "kind": "item"},
+        status=status_code(form),
+    )

@@ -1,0 +1,537 @@
+"""Export-control pages: the officer's review queue, transactions (list, detail with the
+decision form and the second approval, create and edit), countries on a date and the yearly
+summary. Parties and items are in record_views.py. Every write goes through services.py;
+reads go through the gate ("export_control.view"), and a row outside the viewer's scope
+answers 404."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tatara.core import fiscal
+from tatara.core.audit import trail_for
+from tatara.core.dashboard import Panel, Task, register_panel
+from tatara.core.permissions import ALL, allowed_units, can
+from tatara.export_control import services
+from tatara.export_control.assessment import find_red_flags
+from tatara.export_control.choices import DecisionKind, Outcome, TransactionStatus
+from tatara.export_control.countries import country_info, groups_on
+from tatara.export_control.forms import (
+    CountryDateForm,
+    DecisionForm,
+    FilterForm,
+    TransactionForm,
+    transaction_initial,
+)
+from tatara.export_control.models import (
+    Decision,
+    Item,
+    Party,
+    ScreeningRun,
+    Transaction,
+    TransactionLine,
+    TransactionParty,
+)
+from tatara.organisation.models import OrgUnit
+
+VIEW, CHANGE = services.VIEW, services.CHANGE
+REVIEW, APPROVE = services.REVIEW, services.APPROVE
+
+
+# --- helpers (also used by record_views) ------------------------------------------------------
+
+
+def require(request: HttpRequest, action: str) -> None:
+    if not can(request.user, action):
+        raise PermissionDenied
+
+
+def add_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def units_for(user: Any, action: str) -> QuerySet[OrgUnit]:
+    units = allowed_units(user, action)
+    return (OrgUnit.objects.all() if units is ALL else units).order_by("path")
+
+
+def visible(model: Any, request: HttpRequest) -> Any:
+    return model.objects.visible_to(request.user, VIEW)
+
+
+def one_or_404(queryset: Any, pk: int) -> Any:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def status_code(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _latest_outcome() -> Subquery:
+    return Subquery(
+        ScreeningRun.objects.filter(transaction=OuterRef("pk"))
+        .order_by("-at", "-pk")
+        .values("outcome")[:1]
+    )
+
+
+def _with_runs_and_decisions(queryset: Any) -> Any:
+    return queryset.select_related("org_unit").prefetch_related(
+        Prefetch("runs", queryset=ScreeningRun.objects.order_by("-at", "-pk")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_at", "-pk")),
+    )
+
+
+def _annotate_latest(rows: Any) -> list[Transaction]:
+    rows = list(rows)
+    for row in rows:
+        runs = list(row.runs.all())
+        decisions = list(row.decisions.all())
+        row.latest_run = runs[0] if runs else None
+        row.latest_decision = decisions[0] if decisions else None
+    return rows
+
+
+# --- review queue -----------------------------------------------------------------------------
+
+
+def pending_overrides(user: Any) -> list[Decision]:
+    """Overrides waiting for a second approval that `user` may give (not their own, latest
+    decision of the transaction)."""
+    if not can(user, APPROVE):
+        return []
+    found = (
+        Decision.objects.visible_to(user, APPROVE)
+        .filter(needs_second_approval=True, approved_at=None)
+        .select_related("transaction", "screening_run")
+        .order_by("decided_at")
+    )
+    result = []
+    for decision in found:
+        newest = decision.transaction.decisions.order_by("-decided_at", "-pk").first()
+        if newest is not None and newest.pk == decision.pk and decision.decided_by_id != user.pk:
+            result.append(decision)
+    return result
+
+
+def awaiting_decision(user: Any) -> Any:
+    pending = Decision.objects.filter(
+        transaction=OuterRef("pk"), needs_second_approval=True, approved_at=None
+    )
+    return (
+        Transaction.objects.visible_to(user, VIEW)
+        .filter(status=TransactionStatus.SCREENED)
+        .annotate(waiting_approval=Exists(pending))
+        .order_by("date", "reference")
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The review queue: transactions screened and awaiting a decision, with the outcome and
+    the reasons; and overrides awaiting the viewer's second approval."""
+    require(request, VIEW)
+    queue = _annotate_latest(_with_runs_and_decisions(awaiting_decision(request.user)))
+    return render(
+        request,
+        "export_control/queue.html",
+        {
+            "queue": queue,
+            "overrides": pending_overrides(request.user),
+            "can_review": can(request.user, REVIEW),
+            "can_change": can(request.user, CHANGE),
+        },
+    )
+
+
+def dashboard_panel(user: Any) -> Panel | None:
+    if not (can(user, REVIEW) or can(user, APPROVE)):
+        return None
+    panel = Panel(title=_("Export control"), url=reverse("export_control:index"))
+    if can(user, REVIEW):
+        for row in awaiting_decision(user).filter(waiting_approval=False)[:50]:
+            panel.tasks.append(
+                Task(
+                    title=_("Decide on %(ref)s (to %(country)s)")
+                    % {"ref": row.reference, "country": row.destination},
+                    url=reverse("export_control:transaction", args=[row.pk]),
+                    who=_("Export-control officer"),
+                    due=row.date,
+                )
+            )
+    for decision in pending_overrides(user):
+        panel.tasks.append(
+            Task(
+                title=_("Second approval: clearing %(ref)s") % {"ref": decision.transaction},
+                url=reverse("export_control:transaction", args=[decision.transaction_id]),
+                who=_("Group risk officer"),
+                due=decision.decided_at,
+            )
+        )
+    return panel
+
+
+def register_dashboard() -> None:
+    register_panel(dashboard_panel)
+
+
+# --- transactions -----------------------------------------------------------------------------
+
+
+def transactions(request: HttpRequest) -> HttpResponse:
+    require(request, VIEW)
+    form = FilterForm(request.GET or None)
+    rows = visible(Transaction, request).annotate(latest_outcome=_latest_outcome())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            rows = rows.filter(status=data["status"])
+        if data["outcome"]:
+            rows = rows.filter(latest_outcome=data["outcome"])
+        if data["date_from"]:
+            rows = rows.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            rows = rows.filter(date__lte=data["date_to"])
+        if data["destination"]:
+            rows = rows.filter(destination=data["destination"].strip().upper())
+    rows = rows.select_related("org_unit").annotate(
+        n_lines=Count("lines", distinct=True), n_parties=Count("party_links", distinct=True)
+    )
+    page = Paginator(rows.order_by("-date", "reference"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "export_control/transactions.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_change": can(request.user, CHANGE),
+        },
+    )
+
+
+def highlight(text: str, terms: list[str]) -> list[tuple[str, bool]]:
+    """The end use cut into (text, is a red-flag term) pieces."""
+    if not text or not terms:
+        return [(text, False)] if text else []
+    patterns = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        stem = term.rstrip("*")
+        tail = r"\w*" if term.endswith("*") else ""
+        words = r"\s+".join(re.escape(w) for w in stem.split())
+        if all(ord(ch) < 0x250 for ch in stem):
+            patterns.append(rf"(?<!\w){words}{tail}(?!\w)")
+        else:
+            patterns.append(words)
+    pattern = re.compile("|".join(patterns), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > last:
+            pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(0), True))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def _transaction(request: HttpRequest, pk: int) -> Transaction:
+    require(request, VIEW)
+    found: Transaction = one_or_404(visible(Transaction, request).select_related("org_unit"), pk)
+    return found
+
+
+def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    transaction = _transaction(request, pk)
+    return _render_detail(request, transaction, DecisionForm(initial={"decision_kind": "clear"}))
+
+
+def _render_detail(
+    request: HttpRequest, transaction: Transaction, decision_form: DecisionForm
+) -> HttpResponse:
+    user = request.user
+    runs = list(transaction.runs.order_by("-at", "-pk"))
+    latest = runs[0] if runs else None
+    decisions = list(
+        transaction.decisions.select_related("decided_by", "approved_by", "screening_run")
+    )
+    newest = decisions[0] if decisions else None
+    lines = list(
+        TransactionLine.objects.filter(transaction=transaction)
+        .select_related("item__control_row")
+        .order_by("pk")
+    )
+    links = list(
+        TransactionParty.objects.filter(transaction=transaction)
+        .select_related("party")
+        .order_by("pk")
+    )
+    flags = find_red_flags(transaction.end_use)
+    open_ = transaction.shipped_on is None
+    may_decide = open_ and latest is not None and can(user, REVIEW, transaction.org_unit)
+    may_approve = (
+        newest is not None
+        and newest.is_pending_approval
+        and newest.screening_run_id == (latest.pk if latest else None)
+        and newest.decided_by_id != user.pk
+        and can(user, APPROVE, transaction.org_unit)
+    )
+    return render(
+        request,
+        "export_control/transaction.html",
+        {
+            "t": transaction,
+            "runs": runs,
+            "latest": latest,
+            "decisions": decisions,
+            "newest": newest,
+            "lines": lines,
+            "links": links,
+            "country": country_info(transaction.destination, transaction.date),
+            "flags": flags,
+            "end_use": highlight(transaction.end_use, [f.term for f in flags]),
+            "decision_form": decision_form if may_decide else None,
+            "may_approve": may_approve,
+            "can_change": open_ and can(user, CHANGE, transaction.org_unit),
+            "retention": newest.retention_until if newest else None,
+            "retention_from_now": services.retention_until(timezone.localdate()),
+            "trail": trail_for(transaction),
+        },
+        status=status_code(decision_form),
+    )
+
+
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    transaction = _transaction(request, pk)
+    if not can(request.user, REVIEW, transaction.org_unit):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.decide(
+                actor=request.user,
+                transaction=transaction,
+                decision_kind=data["decision_kind"],
+                reason=data["reason"],
+                licence_number=data["licence_number"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if decision.needs_second_approval:
+                messages.warning(
+                    request,
+                    _("Clearing %(ref)s overrides a strong hit: it waits for a second approval.")
+                    % {"ref": transaction.reference},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(ref)s: %(decision)s recorded.")
+                    % {
+                        "ref": transaction.reference,
+                        "decision": decision.get_decision_kind_display(),
+                    },
+                )
+            return redirect("export_control:transaction", transaction.pk)
+    return _render_detail(request, transaction, form)
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, VIEW)
+    decision: Decision = one_or_404(
+        Decision.objects.visible_to(request.user, VIEW).select_related("transaction__org_unit"),
+        pk,
+    )
+    transaction = decision.transaction
+    if not can(request.user, APPROVE, transaction.org_unit):
+        raise PermissionDenied
+    try:
+        services.approve_override(actor=request.user, decision=decision)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Override approved: %(ref)s is cleared.") % {"ref": transaction.reference},
+        )
+    return redirect("export_control:transaction", transaction.pk)
+
+
+@require_POST
+def rescreen(request: HttpRequest, pk: int) -> HttpResponse:
+    transaction = _transaction(request, pk)
+    if not can(request.user, CHANGE, transaction.org_unit):
+        raise PermissionDenied
+    try:
+        run = services.screen_transaction(actor=request.user, transaction=transaction)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Screened again: %(outcome)s.") % {"outcome": run.get_outcome_display()}
+        )
+    return redirect("export_control:transaction", transaction.pk)
+
+
+def _form_choices(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "items": Item.objects.visible_to(request.user, CHANGE).select_related("control_row"),
+        "parties": Party.objects.visible_to(request.user, CHANGE),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_new(request: HttpRequest) -> HttpResponse:
+    require(request, CHANGE)
+    form = TransactionForm(
+        request.POST or None,
+        units=units_for(request.user, CHANGE),
+        initial={"date": timezone.localdate()},
+        **_form_choices(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transaction = services.create_transaction(
+                actor=request.user,
+                org_unit=form.cleaned_data["org_unit"],
+                lines=form.lines(),
+                parties=form.parties(),
+                **form.values(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _screened_message(request, transaction)
+            return redirect("export_control:transaction", transaction.pk)
+    return render(
+        request,
+        "export_control/transaction_form.html",
+        {"form": form, "t": None},
+        status=status_code(form),
+    )
+
+
+def _screened_message(request: HttpRequest, transaction: Transaction) -> None:
+    run = services.latest_run(transaction)
+    outcome = run.get_outcome_display() if run else "—"
+    messages.success(
+        request,
+        _("%(ref)s saved and screened: %(outcome)s.")
+        % {"ref": transaction.reference, "outcome": outcome},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    transaction = _transaction(request, pk)
+    if not can(request.user, CHANGE, transaction.org_unit):
+        raise PermissionDenied
+    form = TransactionForm(
+        request.POST or None,
+        editing=True,
+        initial=transaction_initial(transaction),
+        **_form_choices(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_transaction(
+                actor=request.user,
+                transaction=transaction,
+                lines=form.lines(),
+                parties=form.parties(),
+                **form.values(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _screened_message(request, transaction)
+            return redirect("export_control:transaction", transaction.pk)
+    return render(
+        request,
+        "export_control/transaction_form.html",
+        {"form": form, "t": transaction},
+        status=status_code(form),
+    )
+
+
+# --- countries and the yearly summary -----------------------------------------------------------
+
+
+def countries(request: HttpRequest) -> HttpResponse:
+    require(request, VIEW)
+    form = CountryDateForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["on"]:
+        day = form.cleaned_data["on"]
+    return render(
+        request,
+        "export_control/countries.html",
+        {"form": form, "day": day, "rows": groups_on(day)},
+    )
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    """Per fiscal year: transactions, latest outcomes, decisions, and the "no major violations"
+    figure (services.major_violations) over the viewer's scope."""
+    require(request, VIEW)
+    rows = visible(Transaction, request)
+    dates = list(rows.values_list("date", flat=True).distinct())
+    years = sorted({fiscal.year_of(d) for d in dates}, reverse=True)
+    current = fiscal.year_of(timezone.localdate())
+    if current not in years:
+        years.insert(0, current)
+    per_year = []
+    for year in years:
+        start, end = fiscal.bounds(year)
+        in_year = rows.filter(date__gte=start, date__lte=end)
+        outcomes = dict(
+            in_year.annotate(o=_latest_outcome()).values_list("o").annotate(n=Count("pk"))
+        )
+        status = dict(in_year.values_list("status").annotate(n=Count("pk")))
+        decisions = Decision.objects.filter(transaction__in=in_year.values("pk"))
+        kinds = dict(decisions.values_list("decision_kind").annotate(n=Count("pk")))
+        per_year.append(
+            {
+                "year": year,
+                "label": fiscal.label(year),
+                "total": sum(status.values()),
+                "outcomes": [(label, outcomes.get(v, 0)) for v, label in Outcome.choices],
+                "statuses": [(label, status.get(v, 0)) for v, label in TransactionStatus.choices],
+                "decisions": [(label, kinds.get(v, 0)) for v, label in DecisionKind.choices],
+                "pending_approval": decisions.filter(
+                    needs_second_approval=True, approved_at=None
+                ).count(),
+                "shipped": in_year.exclude(shipped_on=None).count(),
+                "violations": services.major_violations(year, viewer=request.user),
+            }
+        )
+    return render(request, "export_control/summary.html", {"years": per_year})
