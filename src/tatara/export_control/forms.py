@@ -101,7 +101,7 @@ class PartyForm(BootstrapForm):
         help_text=_("One a line, in any script."),
     )
     country = forms.CharField(
-        label=_("Country"), required=False, max_length=2, help_text=_("ISO code, e.g. JP.")
+        label=_("Country"), required=False, max_length=60, help_text=_("ISO code, e.g. JP.")
     )
     date_of_birth = forms.CharField(
         label=_("Date of birth"),
@@ -214,7 +214,7 @@ class TransactionForm(BootstrapForm):
     transaction_kind = forms.ChoiceField(label=_("Kind"), choices=TransactionKind.choices)
     date = forms.DateField(label=_("Date"), widget=DATE)
     destination = forms.CharField(
-        label=_("Destination country"), max_length=2, help_text=_("ISO code, e.g. CN.")
+        label=_("Destination country"), max_length=60, help_text=_("ISO code, e.g. CN.")
     )
     end_use = forms.CharField(
         label=_("Declared end use"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -22,10 +22,12 @@ from tatara.export_control.views import (
     CHANGE,
     VIEW,
     add_errors,
+    label_versions,
     one_or_404,
     require,
     status_code,
     units_for,
+    version_labels,
     visible,
 )
 
@@ -68,6 +70,9 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_control/party.html",
         {
             "party": party,
+            "list_labels": label_versions(
+                party.screening_list_versions, version_labels(party.screening_list_versions)
+            ),
             "transactions": on,
             "can_change": can(request.user, CHANGE, party.org_unit),
             "trail": trail_for(party),

@@ -258,6 +258,29 @@ def highlight(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+def version_labels(*lists: Any) -> dict[Any, str]:
+    """Labels of the list versions named in stored screenings (ids, or dicts with an id)."""
+    from tatara.screening.models import ListVersion
+
+    ids = set()
+    for versions in lists:
+        for v in versions or []:
+            key = v.get("id") if isinstance(v, dict) else v
+            if isinstance(key, int):
+                ids.add(key)
+    found = ListVersion.objects.filter(pk__in=ids).select_related("screening_list")
+    return {v.pk: str(v) for v in found}
+
+
+def label_versions(versions: Any, labels: dict[Any, str]) -> list[str]:
+    result = []
+    for v in versions or []:
+        key = v.get("id") if isinstance(v, dict) else v
+        fallback = v.get("label", key) if isinstance(v, dict) else v
+        result.append(labels.get(key, str(fallback)))
+    return result
+
+
 def _transaction(request: HttpRequest, pk: int) -> Transaction:
     require(request, VIEW)
     found: Transaction = one_or_404(visible(Transaction, request).select_related("org_unit"), pk)
@@ -290,6 +313,9 @@ def _render_detail(
         .order_by("pk")
     )
     flags = find_red_flags(transaction.end_use)
+    labels = version_labels(*(run.list_versions for run in runs))
+    for run in runs:
+        run.list_labels = label_versions(run.list_versions, labels)
     open_ = transaction.shipped_on is None
     may_decide = open_ and latest is not None and can(user, REVIEW, transaction.org_unit)
     may_approve = (
