@@ -1,0 +1,67 @@
+"""The demo's export-control data: the real UN list loaded, FY2019's 40 transactions with the
+outcomes the engine gives them (32 clear, 5 review, 1 licence required, 2 blocked), a real UN
+list hit, the decisions (one licence, one block, one override waiting for the second approval)
+and no major violation in FY2019."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from tatara.demo.builder import build_demo
+from tatara.export_control import services
+from tatara.export_control.demo_data import LICENCE_NUMBER
+from tatara.export_control.models import Decision, Party, Transaction
+from tatara.screening.models import ListVersion
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo, built once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_demo(carry_forward=False)
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def fy2019(demo: Any, db: None) -> list[Transaction]:
+    return list(Transaction.objects.order_by("reference"))
+
+
+def test_outcomes_and_statuses(fy2019: list[Transaction]) -> None:
+    assert len(fy2019) == 40
+    outcomes = Counter(services.latest_run(t).outcome for t in fy2019)  # type: ignore[union-attr]
+    assert outcomes == {"clear": 32, "review": 5, "licence_required": 1, "blocked": 2}
+    statuses = Counter(t.status for t in fy2019)
+    assert statuses == {"cleared": 34, "screened": 4, "licence_required": 1, "blocked": 1}
+
+
+def test_a_real_un_list_hit(demo: Any, db: None) -> None:
+    assert ListVersion.objects.filter(screening_list__source="un").exists()
+    party = Party.objects.get(name="Green Pine Associated Corporation")
+    assert party.screening_outcome == "strong"
+    hit = party.screening_hits[0]
+    assert (hit["list_source"], hit["list_entry_id"]) == ("un", "KPe.010")
+    misspelt = Party.objects.get(name="Namchongang Tradng Corp.")
+    assert misspelt.screening_outcome == "review"
+    assert misspelt.screening_hits[0]["list_entry_id"] == "KPe.004"
+    blocked = Transaction.objects.get(status="blocked")
+    reasons = services.latest_run(blocked).reasons  # type: ignore[union-attr]
+    assert any(r["code"] == "party-strong-hit" for r in reasons)
+
+
+def test_decisions(demo: Any, db: None) -> None:
+    kinds = Counter(Decision.objects.values_list("decision_kind", flat=True))
+    assert kinds == {"clear": 3, "licence": 1, "block": 1}
+    assert Decision.objects.get(decision_kind="licence").licence_number == LICENCE_NUMBER
+    pending = [d for d in Decision.objects.all() if d.is_pending_approval]
+    assert len(pending) == 1 and pending[0].transaction.status == "screened"
+
+
+def test_no_major_violations_in_fy2019(demo: Any, db: None) -> None:
+    assert services.major_violations(2019) == 0
+    assert Transaction.objects.exclude(shipped_on=None).count() == 35
