@@ -187,7 +187,7 @@ def test_create_and_edit_a_transaction_screens_it(officers, data, alpha):
 
 def test_party_and_item_pages(officers, data, alpha):
     client = client_for(officers["eco"])
-    acme, komid = data["parties"]
+    _acme, komid = data["parties"]
     page = client.get(f"/export-control/parties/{komid.pk}/").content.decode()
     assert "KPe.001" in page and "Screen now" in page
     response = client.post(
