@@ -173,6 +173,16 @@ def build_world(year: int = YEAR) -> World:
 # --- session-wide set-up --------------------------------------------------------------------
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Browser tests last: each ends with a flush of every table (the live server needs real
+    transactions), which would leave later tests — those that build a module-wide data set
+    with `django_db_blocker` — without the reference data the migrations loaded. pytest-django
+    has already put the other transactional tests after the rolled-back ones; this keeps that
+    order and moves tests/e2e behind everything."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace("\\", "/"))
+
+
 def pytest_configure(config: Any) -> None:
     # WhiteNoise warns when STATIC_ROOT was never collected; under test it serves from the
     # finders (WHITENOISE_USE_FINDERS), so the warning says nothing.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    for item in items:
-        if "tests/e2e/" in item.nodeid:
-            # Each browser test runs against the live server in a real transaction, and the
-            # table flush after it also empties what the migrations load (ISO 26000 subjects,
-            # metrics, legal rates, emission factors): serialized rollback restores that
-            # content before each browser test, whatever ran before it.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
     if CHROMIUM.exists():
         return
     if os.environ.get("CI") == "true":
@@ -61,3 +55,25 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "viewport": {"width": 1400, "height": 1000},
         "accept_downloads": True,
     }
+
+
+# The data migrations that load reference data (ISO 26000 subjects, metrics and legal rates,
+# emission factors, control-list rows and countries), run again before each browser test.
+REFERENCE_DATA = (
+    "tatara.cycle.migrations.0002_subjects",
+    "tatara.kpis.migrations.0002_reference_data",
+    "tatara.emissions.migrations.0002_reference_data",
+    "tatara.export_control.migrations.0002_reference_data",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    """Each browser test runs against the live server in a real transaction, and the table
+    flush after it also empties what the migrations loaded. Load it again (the loaders update
+    rows in place, so this is idempotent). Django's serialized rollback would do the same but
+    loses its snapshot when Playwright's event loop gives the thread a new connection."""
+    from django.apps import apps
+
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).load(apps, None)

@@ -51,7 +51,7 @@ def enter(page: Page, activity: str, quantity: str, unit: str, supplier: str = "
     form.get_by_label("Period").select_option("2019-04")
     form.get_by_label("Activity").select_option(activity)
     form.get_by_label("Quantity").fill(quantity)
-    form.get_by_label("Unit", exact=True).fill(unit)
+    form.get_by_label("Unit of measure", exact=True).fill(unit)
     form.get_by_label("Electricity supplier").fill(supplier)
     form.get_by_role("button", name="Save").click()
 
