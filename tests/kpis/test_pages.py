@@ -396,3 +396,16 @@ def test_the_dashboard_lists_values_to_approve_and_to_correct(world, client):
     client.force_login(world.users["company_risk_officer"])  # enters for alpha
     body = text(client.get("/"))
     assert "1 KPI value returned for correction" in body and "to approve" not in body
+
+
+def test_chart_value_labels_survive_the_pdf_renderer():
+    """WeasyPrint ignores paint-order: a label must not be its own white-stroked text."""
+    from decimal import Decimal
+
+    from tatara.kpis.evaluation import TrendPoint
+
+    svg = str(
+        charts.trend_svg([TrendPoint(2019, Decimal("1.285"), None, "")], unit="t / t", title="T")
+    )
+    assert "paint-order" not in svg
+    assert re.search(r'<text class="value" [^>]*fill="#[0-9a-f]{6}">1\.285</text>', svg)

@@ -166,12 +166,15 @@ def trend_svg(
             y = y_of(point.actual)
             above = point.target is None or point.actual >= point.target
             label_y = y - 9 if above else y + 18
+            label = escape(display.number(point.actual, unit))
+            at = f'x="{_f(x_of(index))}" y="{_f(label_y)}" text-anchor="middle" font-size="11"'
+            # a white halo drawn first, then the text: WeasyPrint (the PDF) ignores
+            # paint-order, so one stroked text would come out white there
             parts.append(
-                f'<text class="value" x="{_f(x_of(index))}" y="{_f(label_y)}" '
-                f'text-anchor="middle" font-size="11" fill="{ACTUAL_COLOUR}" '
-                f'stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f"{escape(display.number(point.actual, unit))}</text>"
+                f'<text class="value-halo" {at} fill="#ffffff" stroke="#ffffff" '
+                f'stroke-width="3" aria-hidden="true">{label}</text>'
             )
+            parts.append(f'<text class="value" {at} fill="{ACTUAL_COLOUR}">{label}</text>')
     # legend
     parts.append(_legend(base_year is not None and any(p.year == base_year for p in points)))
     parts.append("</svg>")
