@@ -122,18 +122,18 @@ def pending_overrides(user: Any) -> list[Decision]:
     decision of the transaction)."""
     if not can(user, APPROVE):
         return []
+    newest = Decision.objects.filter(transaction=OuterRef("transaction")).order_by(
+        "-decided_at", "-pk"
+    )
     found = (
         Decision.objects.visible_to(user, APPROVE)
         .filter(needs_second_approval=True, approved_at=None)
+        .filter(pk=Subquery(newest.values("pk")[:1]))
+        .exclude(decided_by_id=getattr(user, "pk", None))
         .select_related("transaction", "screening_run")
         .order_by("decided_at")
     )
-    result = []
-    for decision in found:
-        newest = decision.transaction.decisions.order_by("-decided_at", "-pk").first()
-        if newest is not None and newest.pk == decision.pk and decision.decided_by_id != user.pk:
-            result.append(decision)
-    return result
+    return list(found)
 
 
 def awaiting_decision(user: Any) -> Any:
