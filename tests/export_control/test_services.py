@@ -266,6 +266,30 @@ def test_list_update_rescreens_affected_parties_and_adds_review_reasons(
     assert run.outcome == "review"
 
 
+def test_a_list_update_never_loosens_a_block(make_transaction, officers):
+    transaction = make_transaction(party_name="Sunrise Precision Machinery")
+    new = record("ofac-sdn", "2002", "Sunrise Precision Machinery Co., Ltd.")
+    rescreen_after_list_change(
+        ListDiff(added=("2002",)),
+        source="ofac-sdn",
+        entry_records=[new],
+        screener=Screener([*RECORDS, new]),
+    )
+    transaction = Transaction.objects.get(pk=transaction.pk)
+    services.decide(
+        actor=officers["eco"], transaction=transaction, decision_kind="block", reason="Listed."
+    )
+    assert Transaction.objects.get(pk=transaction.pk).status == "blocked"
+    for diff, records, screener in (
+        (ListDiff(changed=("2002",)), [new], Screener([*RECORDS, new])),  # still a hit
+        (ListDiff(removed=("2002",)), [], Screener()),  # no longer listed: the officer decides
+    ):
+        rescreen_after_list_change(
+            diff, source="ofac-sdn", entry_records=records, screener=screener
+        )
+        assert Transaction.objects.get(pk=transaction.pk).status == "blocked"
+
+
 def test_items_and_parties_of_another_company_are_refused(officers, world, screener):
     eco, eco_b = officers["eco"], officers["eco_b"]
     bravo_party = services.create_party(

@@ -575,7 +575,9 @@ def _party_screens(
 
 def _status_after(run: ScreeningRun, transaction: Transaction, trigger: str) -> str:
     if trigger == ScreeningTrigger.RESCREEN:
-        if run.outcome == Outcome.CLEAR:
+        # a list update never loosens a block, and never silently keeps a clearance or a
+        # licence decision that a new hit puts in doubt: those go back to the officer
+        if run.outcome == Outcome.CLEAR or transaction.status == TransactionStatus.BLOCKED:
             return transaction.status
         return TransactionStatus.SCREENED
     return TransactionStatus.CLEARED if run.outcome == Outcome.CLEAR else TransactionStatus.SCREENED
