@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemKind(models.TextChoices):
@@ -37,14 +38,14 @@ class TransactionStatus(models.TextChoices):
 class Outcome(models.TextChoices):
     """The result of an assessment, from best to worst."""
 
-    CLEAR = "clear", _("Clear")
-    REVIEW = "review", _("Review")
+    CLEAR = "clear", pgettext_lazy("screening outcome", "Clear")
+    REVIEW = "review", pgettext_lazy("screening outcome", "Review")
     LICENCE_REQUIRED = "licence_required", _("Licence required")
     BLOCKED = "blocked", _("Blocked")
 
 
 class DecisionKind(models.TextChoices):
-    CLEAR = "clear", _("Clear")
+    CLEAR = "clear", pgettext_lazy("export-control decision", "Clear")
     LICENCE = "licence", _("Licence")
     BLOCK = "block", _("Block")
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from tatara.cycle.forms import BootstrapForm
 from tatara.export_control.choices import (
@@ -240,7 +241,9 @@ class TransactionForm(BootstrapForm):
                 label=f"{_('Item')} {n + 1}", queryset=items, required=False
             )
             self.fields[f"quantity_{n}"] = forms.DecimalField(
-                label=f"{_('Quantity')} {n + 1}", required=False, min_value=0
+                label=f"{pgettext('goods shipped', 'Quantity')} {n + 1}",
+                required=False,
+                min_value=0,
             )
             self.fields[f"unit_{n}"] = forms.CharField(
                 label=f"{_('Unit')} {n + 1}", required=False, max_length=20
