@@ -17,9 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from tatara.export_control.choices import Outcome
+from tatara.export_control.reasons import render_english
 
 INFO = "info"
 SEVERITY_RANK = {
@@ -140,6 +139,8 @@ class Reason:
     item_code: str = ""
     term: str = ""
     category: str = ""
+    # the values its message needs, so reasons.render can show it in the reader's language
+    params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -147,6 +148,7 @@ class Reason:
             "severity": self.severity,
             "code": self.code,
             "text": self.text,
+            "params": dict(self.params),
         }
         if self.kind == PARTY:
             data.update(
@@ -237,13 +239,13 @@ def _party_reasons(screen: PartyScreen, destination: CountryInfo) -> list[Reason
         alerts = list(screen.hits)  # trust the service's outcome even if hits lack a grade
     sanctions = [h for h in alerts if not h.on_end_user_list]
     end_user = [h for h in alerts if h.on_end_user_list]
-    roles = ", ".join(screen.roles)
+    roles = list(screen.roles)
     if sanctions:
         strong = [h for h in sanctions if h.strength == STRONG] or (
             sanctions if screen.outcome == STRONG and not end_user else []
         )
         top = max(strong or sanctions, key=lambda h: h.score)
-        params = {
+        params: dict[str, Any] = {
             "party": screen.name,
             "roles": roles,
             "name": top.matched_name,
@@ -251,16 +253,13 @@ def _party_reasons(screen: PartyScreen, destination: CountryInfo) -> list[Reason
             "score": f"{top.score:.2f}",
         }
         if strong:
-            text = _(
-                "Party %(party)s (%(roles)s) strongly matches %(name)s on %(list)s "
-                "(score %(score)s)."
-            )
             reasons.append(
                 Reason(
                     PARTY,
                     Outcome.BLOCKED,
-                    text % params,
+                    render_english("party-strong-hit", params),
                     "party-strong-hit",
+                    params=params,
                     party=screen.party_id,
                     party_name=screen.name,
                     roles=screen.roles,
@@ -269,15 +268,13 @@ def _party_reasons(screen: PartyScreen, destination: CountryInfo) -> list[Reason
                 )
             )
         else:
-            text = _(
-                "Party %(party)s (%(roles)s) may match %(name)s on %(list)s (score %(score)s)."
-            )
             reasons.append(
                 Reason(
                     PARTY,
                     Outcome.REVIEW,
-                    text % params,
+                    render_english("party-hit", params),
                     "party-hit",
+                    params=params,
                     party=screen.party_id,
                     party_name=screen.name,
                     roles=screen.roles,
@@ -286,22 +283,19 @@ def _party_reasons(screen: PartyScreen, destination: CountryInfo) -> list[Reason
             )
     if end_user:
         top = max(end_user, key=lambda h: h.score)
+        eul_params: dict[str, Any] = {
+            "party": screen.name,
+            "roles": roles,
+            "name": top.matched_name,
+            "score": f"{top.score:.2f}",
+        }
         reasons.append(
             Reason(
                 PARTY,
                 Outcome.REVIEW,
-                _(
-                    "Party %(party)s (%(roles)s) matches %(name)s on METI's End User List "
-                    "(score %(score)s): a licence is needed for catch-all items unless "
-                    "weapons use is clearly excluded."
-                )
-                % {
-                    "party": screen.name,
-                    "roles": roles,
-                    "name": top.matched_name,
-                    "score": f"{top.score:.2f}",
-                },
+                render_english("party-end-user-list", eul_params),
                 "party-end-user-list",
+                params=eul_params,
                 party=screen.party_id,
                 party_name=screen.name,
                 roles=screen.roles,
@@ -316,18 +310,18 @@ def _country_reasons(destination: CountryInfo, items: Sequence[ItemInfo]) -> lis
     """(b) Group D or an embargo → blocked; a UN arms embargo and an arms item (row 1) →
     blocked. A country missing from the data is treated as Group C (info)."""
     reasons: list[Reason] = []
-    params = {"country": destination.name or destination.code, "group": destination.group}
+    params: dict[str, Any] = {
+        "country": destination.name or destination.code,
+        "group": destination.group,
+    }
     if not destination.known:
         reasons.append(
             Reason(
                 COUNTRY,
                 INFO,
-                _(
-                    "%(country)s is not in the country data on this date; treated as Group C "
-                    "(catch-all applies)."
-                )
-                % params,
+                render_english("country-unknown", params),
                 "country-unknown",
+                params=params,
             )
         )
     if destination.embargo:
@@ -335,8 +329,9 @@ def _country_reasons(destination: CountryInfo, items: Sequence[ItemInfo]) -> lis
             Reason(
                 COUNTRY,
                 Outcome.BLOCKED,
-                _("Exports to %(country)s are under embargo.") % params,
+                render_english("country-embargo", params),
                 "country-embargo",
+                params=params,
             )
         )
     if destination.group == GROUP_D:
@@ -344,8 +339,9 @@ def _country_reasons(destination: CountryInfo, items: Sequence[ItemInfo]) -> lis
             Reason(
                 COUNTRY,
                 Outcome.BLOCKED,
-                _("%(country)s is in Group D (UN arms embargo or Appended Table 4).") % params,
+                render_english("country-group-d", params),
                 "country-group-d",
+                params=params,
             )
         )
     if destination.arms_embargo:
@@ -355,9 +351,9 @@ def _country_reasons(destination: CountryInfo, items: Sequence[ItemInfo]) -> lis
                     Reason(
                         COUNTRY,
                         Outcome.BLOCKED,
-                        _("%(country)s is under a UN arms embargo and %(item)s is arms (row 1).")
-                        % {**params, "item": item.code},
+                        render_english("country-arms-embargo", {**params, "item": item.code}),
                         "country-arms-embargo",
+                        params={**params, "item": item.code},
                         item=item.item_id,
                         item_code=item.code,
                     )
@@ -378,7 +374,7 @@ def _item_reasons(
     reasons: list[Reason] = []
     in_group_a = destination.group == GROUP_A
     for item in items:
-        params = {
+        params: dict[str, Any] = {
             "item": item.code,
             "row": item.control_row or "",
             "country": destination.name or destination.code,
@@ -390,12 +386,9 @@ def _item_reasons(
                     Reason(
                         ITEM,
                         Outcome.REVIEW,
-                        _(
-                            "%(item)s is listed (Appended Table 1 row %(row)s): to Group A a "
-                            "licence is still needed; check that a general bulk licence covers it."
-                        )
-                        % params,
+                        render_english("item-listed-group-a", params),
                         "item-listed-group-a",
+                        params=params,
                         item=item.item_id,
                         item_code=item.code,
                     )
@@ -405,35 +398,26 @@ def _item_reasons(
                     Reason(
                         ITEM,
                         Outcome.LICENCE_REQUIRED,
-                        _(
-                            "%(item)s is listed (Appended Table 1 row %(row)s) and goes to "
-                            "%(country)s (Group %(group)s): a licence is required."
-                        )
-                        % params,
+                        render_english("item-listed", params),
                         "item-listed",
+                        params=params,
                         item=item.item_id,
                         item_code=item.code,
                     )
                 )
         elif item.under_catch_all and not in_group_a and (red_flags or end_user_list_hit):
-            why = []
-            if red_flags:
-                why.append(
-                    _("the end use names %(terms)s")
-                    % {"terms": ", ".join(f"“{f.term}”" for f in red_flags)}
-                )
-            if end_user_list_hit:
-                why.append(_("a party is on METI's End User List"))
+            catch_all = {
+                **params,
+                "terms": [f.term for f in red_flags],
+                "end_user_list": end_user_list_hit,
+            }
             reasons.append(
                 Reason(
                     ITEM,
                     Outcome.LICENCE_REQUIRED,
-                    _(
-                        "%(item)s falls under catch-all control (row 16) to %(country)s "
-                        "(Group %(group)s) and %(why)s: a licence is required."
-                    )
-                    % {**params, "why": _(" and ").join(why)},
+                    render_english("item-catch-all", catch_all),
                     "item-catch-all",
+                    params=catch_all,
                     item=item.item_id,
                     item_code=item.code,
                 )
@@ -447,9 +431,9 @@ def _end_use_reasons(red_flags: Sequence[RedFlag]) -> list[Reason]:
         Reason(
             END_USE,
             Outcome.REVIEW,
-            _("The declared end use contains “%(term)s” (%(category)s).")
-            % {"term": flag.term, "category": flag.category},
+            render_english("end-use-red-flag", {"term": flag.term, "category": flag.category}),
             "end-use-red-flag",
+            params={"term": flag.term, "category": flag.category},
             term=flag.term,
             category=flag.category,
         )

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction as db
-from django.utils.translation import gettext as _
 
 from tatara.core.permissions import SystemActor
 from tatara.export_control.assessment import PARTY, Reason
 from tatara.export_control.choices import Outcome, ScreeningTrigger
 from tatara.export_control.models import Party
 from tatara.export_control.party_screening import Screener
+from tatara.export_control.reasons import render_english
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,6 @@ def rescreen_after_list_change(
         )
     parties = affected_parties(diff, source=source, entry_records=entry_records)
     runs: list[int] = []
-    label = source or _("a screening list")
     with db.atomic():
         for party in parties:
             before = [(h.get("list_source"), h.get("list_entry_id")) for h in party.screening_hits]
@@ -145,20 +144,18 @@ def rescreen_after_list_change(
             after = [(h.get("list_source"), h.get("list_entry_id")) for h in party.screening_hits]
             open_transactions = services._open_transactions_of([party])
             for transaction in open_transactions:
+                params: dict[str, Any] = {
+                    "list": source or "",
+                    "party": party.name,
+                    "before": len(before),
+                    "after": len(after),
+                }
                 reason = Reason(
                     PARTY,
                     Outcome.REVIEW,
-                    _(
-                        "The list update of %(list)s may affect party %(party)s "
-                        "(hits before: %(before)d, now: %(after)d); review the result."
-                    )
-                    % {
-                        "list": label,
-                        "party": party.name,
-                        "before": len(before),
-                        "after": len(after),
-                    },
+                    render_english("party-list-update", params),
                     "party-list-update",
+                    params=params,
                     party=party.pk,
                     party_name=party.name,
                 )
