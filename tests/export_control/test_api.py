@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -68,6 +69,12 @@ def test_create_screen_decide_and_approve(eco, client, world, officers):
     assert {r["kind"] for r in run["reasons"]} == {"party", "item", "end_use"}
     pk = body["id"]
     assert eco.get(f"{BASE}/transactions/{pk}/").json()["latest_run"]["id"] == run["id"]
+    # each reason: the English record, and the message in the reader's language
+    in_japanese = eco.get(f"{BASE}/transactions/{pk}/", HTTP_ACCEPT_LANGUAGE="ja").json()
+    japanese = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+    for reason in in_japanese["latest_run"]["reasons"]:
+        assert not japanese.search(reason["text"])
+        assert japanese.search(reason["message"]), reason
     decision = eco.post(
         f"{BASE}/decisions/",
         {"transaction": pk, "decision_kind": "clear", "reason": "A namesake in Osaka"},

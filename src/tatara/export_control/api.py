@@ -22,7 +22,7 @@ from rest_framework.routers import DefaultRouter
 
 from tatara.core.api import ScopedViewSet, service_errors
 from tatara.core.permissions import can
-from tatara.export_control import services
+from tatara.export_control import reasons, services
 from tatara.export_control.choices import (
     DecisionKind,
     ItemKind,
@@ -293,7 +293,11 @@ class ReasonSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(help_text="party, country, item or end_use.")
     severity = serializers.CharField(help_text="info, review, licence_required or blocked.")
     code = serializers.CharField(help_text="The rule, e.g. party-strong-hit, country-group-d.")
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="The reason in English, as recorded.")
+    message = serializers.SerializerMethodField(
+        help_text="The reason in the request's language (Accept-Language)."
+    )
+    params = serializers.DictField(required=False, help_text="The values in the message.")
     party = serializers.IntegerField(required=False, allow_null=True)
     party_name = serializers.CharField(required=False)
     strong = serializers.BooleanField(required=False)
@@ -301,6 +305,9 @@ class ReasonSerializer(serializers.Serializer[Any]):
     item_code = serializers.CharField(required=False)
     term = serializers.CharField(required=False)
     category = serializers.CharField(required=False)
+
+    def get_message(self, reason: dict[str, Any]) -> str:
+        return reasons.render(reason)
 
 
 class ScreeningRunSerializer(serializers.ModelSerializer[ScreeningRun]):
