@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tatara.core import fiscal
 from tatara.core.jobs import recent_jobs
-from tatara.core.permissions import ALL, allowed_units, can
+from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.emissions import activity_io, services
 from tatara.emissions.choices import STANDARD_UNITS, Activity, Basis
@@ -50,9 +50,7 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def units_in_scope(viewer: Any) -> QuerySet[OrgUnit]:
-    units = allowed_units(viewer, VIEW)
-    queryset: QuerySet[OrgUnit] = OrgUnit.objects.all() if units is ALL else units
-    return queryset.order_by("path")
+    return OrgUnit.objects.visible_to(viewer, VIEW).order_by("path")
 
 
 def _unit_or_404(request: HttpRequest, code: str) -> OrgUnit:

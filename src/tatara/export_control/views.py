@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tatara.core import fiscal
 from tatara.core.audit import trail_for
 from tatara.core.dashboard import Panel, Task, register_panel
-from tatara.core.permissions import ALL, allowed_units, can
+from tatara.core.permissions import can
 from tatara.export_control import services
 from tatara.export_control.assessment import find_red_flags
 from tatara.export_control.choices import DecisionKind, Outcome, TransactionStatus
@@ -70,8 +70,7 @@ def add_errors(form: Any, exc: ValidationError) -> None:
 
 
 def units_for(user: Any, action: str) -> QuerySet[OrgUnit]:
-    units = allowed_units(user, action)
-    return (OrgUnit.objects.all() if units is ALL else units).order_by("path")
+    return OrgUnit.objects.visible_to(user, action).order_by("path")
 
 
 def visible(model: Any, request: HttpRequest) -> Any:

@@ -301,9 +301,9 @@ def default_unit(viewer: Any, metric: Metric, year: int | None) -> OrgUnit | Non
     found = targets.select_related("org_unit").order_by("org_unit__depth", "org_unit__path").first()
     if found is not None:
         return found.org_unit
-    units = allowed_units(viewer, VIEW)
-    queryset = OrgUnit.objects.all() if units is ALL else units
-    unit: OrgUnit | None = queryset.order_by("depth", "path").first()
+    unit: OrgUnit | None = (
+        OrgUnit.objects.visible_to(viewer, VIEW).order_by("depth", "path").first()
+    )
     return unit
 
 
@@ -612,9 +612,7 @@ def subject_metrics(viewer: Any) -> list[tuple[str, list[Metric]]]:
 
 
 def units_in_scope(viewer: Any) -> QuerySet[OrgUnit]:
-    units = allowed_units(viewer, VIEW)
-    queryset: QuerySet[OrgUnit] = OrgUnit.objects.all() if units is ALL else units
-    return queryset.order_by("path")
+    return OrgUnit.objects.visible_to(viewer, VIEW).order_by("path")
 
 
 __all__ = [
