@@ -192,6 +192,16 @@ def test_a_job_runs_once(world, django_capture_on_commit_callbacks):
 def test_start_job_needs_a_user_and_a_project_runner(world, monkeypatch, system):
     with pytest.raises(ValueError, match="started by a user"):
         start(system)
+    with pytest.raises(ValueError, match="started by a SystemActor"):
+        jobs.start_job(
+            actor=world.users["csr_admin"],
+            kind="core.test",
+            label="x",
+            org_unit=None,
+            runner="tatara.core.jobs.job_actor",
+            params={},
+            system_job=True,
+        )
     monkeypatch.setattr(jobs, "RUNNER_PREFIX", "tatara.")
     with pytest.raises(Exception, match="runners live in the project"):
         start(world.users["csr_admin"])
@@ -349,3 +359,37 @@ def test_the_database_worker_runs_a_queued_job(
 
 def test_visible_job_refuses_anonymous(finished_job):
     assert jobs.visible_job(viewer=AnonymousUser(), pk=finished_job.pk) is None
+
+
+def acting_runner(*, job: Job, report: Any) -> JobOutcome:
+    actor = jobs.job_actor(job)
+    require(actor, "organisation.manage")
+    return JobOutcome(summary=f"ran as {actor}")
+
+
+def test_a_system_job_runs_as_its_system_actor_and_is_seen_in_scope_only(
+    world, system, django_capture_on_commit_callbacks
+):
+    from tatara.core.permissions import SystemActor
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(
+            actor=SystemActor("system:test"),
+            kind="organisation.test",
+            label="System job",
+            org_unit=world.units["grp"],
+            runner=f"{HERE}.acting_runner",
+            params={},
+            system_job=True,
+        )
+    job.refresh_from_db()
+    assert job.created_by is None and job.system_actor == "system:test"
+    assert job.status == JobStatus.SUCCEEDED and job.result["summary"] == "ran as system:test"
+    assert job.started_by_label == "system:test"
+    assert jobs.visible_job(viewer=world.users["csr_admin"], pk=job.pk) == job
+    assert jobs.visible_job(viewer=world.users["company_risk_officer"], pk=job.pk) is None
+    # a user's job whose creator is gone does not fall back to running as the system
+    with django_capture_on_commit_callbacks(execute=False):
+        users_job = start(world.users["csr_admin"], "acting_runner")
+    Job.objects.filter(pk=users_job.pk).update(created_by=None)
+    assert jobs.execute(users_job.pk) == JobStatus.FAILED

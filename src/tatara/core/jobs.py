@@ -45,6 +45,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tatara.core.models import Job, JobStatus
+from tatara.core.permissions import SystemActor
 from tatara.core.tabular import ImportRejected
 
 logger = logging.getLogger(__name__)
@@ -105,9 +106,20 @@ def start_job(
     runner: str,
     input_file: File[Any] | None = None,
     params: dict[str, Any],
+    system_job: bool = False,
 ) -> Job:
-    """Store a job and queue it to run once the current transaction commits."""
-    if getattr(actor, "pk", None) is None:
+    """Store a job and queue it to run once the current transaction commits.
+
+    `actor` is the user whose permissions the job runs with. With `system_job=True` it is a
+    `SystemActor` instead, for work that Tatara starts itself (re-screening after a list
+    update): such a job has no creator, runs as that actor (`job_actor`), and is seen only by
+    people who may `<area>.view` on `org_unit`."""
+    system_actor = ""
+    if system_job:
+        if not isinstance(actor, SystemActor):
+            raise ValueError("a system job is started by a SystemActor")
+        system_actor = actor.label[:60] or "system"
+    elif getattr(actor, "pk", None) is None:
         raise ValueError("a job is started by a user, whose permissions it runs with")
     if "." not in kind:
         raise ValueError(f"job kinds are namespaced ('organisation.people_import'), got {kind!r}")
@@ -115,7 +127,8 @@ def start_job(
     job = Job(
         kind=kind,
         label=label[:200],
-        created_by=actor,
+        created_by=None if system_actor else actor,
+        system_actor=system_actor,
         org_unit=org_unit,
         runner=runner,
         params=params,
@@ -148,6 +161,13 @@ def _enqueue(job_id: int) -> None:
 
 
 # --- running (inside the worker) ---------------------------------------------------------------
+
+
+def job_actor(job: Job) -> Any:
+    """Whom a runner acts as: the job's creator, or the system actor that started it."""
+    if job.system_actor:
+        return SystemActor(job.system_actor)
+    return job.created_by
 
 
 class ProgressReporter:
@@ -226,8 +246,7 @@ def execute(job_id: int) -> str:
         logger.info("job %s (%s) started", job.pk, job.kind)
         reporter = ProgressReporter(job)
         try:
-            actor = job.created_by
-            if actor is None or not actor.is_active:
+            if not job.system_actor and (job.created_by is None or not job.created_by.is_active):
                 raise PermissionDenied("the job's creator is gone or inactive")
             outcome = load_runner(job.runner)(job=job, report=reporter)
         except ImportRejected as exc:
@@ -342,16 +361,28 @@ def _finish_succeeded(job: Job, progress: Progress, outcome: JobOutcome) -> None
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _may_see(viewer: Any, job: Job) -> bool:
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.pk is not None and job.created_by_id == viewer.pk:
+        return True
+    return Job.objects.visible_to(viewer, f"{job.area}.view").filter(pk=job.pk).exists()
+
+
 def visible_job(*, viewer: Any, pk: int) -> Job | None:
     """The job, if `viewer` started it or may `<area>.view` on its org unit; else None."""
     job = Job.objects.select_related("org_unit", "created_by").filter(pk=pk).first()
-    if job is None or not getattr(viewer, "is_authenticated", False):
+    if job is None or not _may_see(viewer, job):
         return None
-    if viewer.pk is not None and job.created_by_id == viewer.pk:
-        return job
-    if Job.objects.visible_to(viewer, f"{job.area}.view").filter(pk=pk).exists():
-        return job
-    return None
+    return job
+
+
+def jobs_about(*, viewer: Any, limit: int = 5, **params: Any) -> list[Job]:
+    """The latest jobs whose params hold these values (`list_version=12`: the jobs a list
+    version started), of any kind, that `viewer` may see."""
+    lookups = {f"params__{key}": value for key, value in params.items()}
+    candidates = Job.objects.filter(**lookups).select_related("created_by")[: limit * 4]
+    return [job for job in candidates if _may_see(viewer, job)][:limit]
 
 
 def recent_jobs(*, viewer: Any, kind: str, limit: int = 5) -> QuerySet[Job]:

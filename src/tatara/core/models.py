@@ -143,6 +143,9 @@ class Job(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
+    # Jobs that Tatara starts itself (re-screening after a list update) have no creator: they
+    # run as this system actor, named in the audit trail ("system:list-update").
+    system_actor = models.CharField(_("started by the system as"), max_length=60, blank=True)
     org_unit = models.ForeignKey(
         "organisation.OrgUnit",
         null=True,
@@ -183,3 +186,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    @property
+    def started_by_label(self) -> str:
+        """Who started it, for people: the user's name, or the system actor."""
+        if self.created_by is not None:
+            return self.created_by.get_full_name() or self.created_by.get_username()
+        return self.system_actor or "—"

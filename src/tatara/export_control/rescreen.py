@@ -1,26 +1,34 @@
-"""Re-screening after a list update.
+"""Re-screening after a list update, as a background job.
 
 `connect()` (called from AppConfig.ready) registers `on_list_update` with the screening
-service (`tatara.screening.service.register_rescreen`) or, while that does not exist, with the
-list-changed hook (`tatara.screening.signals.on_list_changed`). Either way the callback gets
-the list's diff (entry ids added, removed, changed), maybe with the new version.
+service (`tatara.screening.service.register_rescreen`). After a list load commits, the
+service calls it with the load's `ListChange`; it queues the job `export_control.rescreen`
+(runner `run_rescreen`), started by the system actor `system:list-update` on the group's
+root unit, so that the load itself stays fast and the work shows its progress on the job's
+page (linked from the list version's page and the review queue).
 
-Which parties could be affected:
-- parties whose stored hits name a removed or changed entry of that list, and
-- parties whose names (or aliases) match an added or changed entry: a small MatchIndex over
-  just those entries is built and every party's names are screened against it (a screening
-  of the whole list is only run for the parties found).
-Each affected party is screened again in full; each of its open (not shipped) transactions
-gets a new ScreeningRun (trigger "rescreen") with a review reason naming the list update.
+The job, in two steps:
+1. Which parties could be affected: every party's name and aliases (with country, date of
+   birth and kind) are screened against ONLY what the update added or changed, by the
+   screening service (`service.rescreen_against_change`: a small index of the diff), which
+   also reports the parties whose stored hits name a removed entry or a changed one they no
+   longer match. For 100,000 parties this takes seconds (benchmarks/rescreening.py).
+2. Each affected party is screened again in full; each of its open (not shipped)
+   transactions gets a new ScreeningRun (trigger "rescreen") with a review reason naming the
+   list update. A blocked transaction stays blocked (services.screen_transaction).
+
+Step 2 writes in one transaction: a job that fails has changed nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction as db
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from tatara.core.permissions import SystemActor
 from tatara.export_control.assessment import PARTY, Reason
@@ -29,136 +37,112 @@ from tatara.export_control.models import Party
 from tatara.export_control.party_screening import Screener
 from tatara.export_control.reasons import render_english
 
+if TYPE_CHECKING:
+    from tatara.core.jobs import JobOutcome, Reporter
+    from tatara.core.models import Job
+    from tatara.screening.service import ListChange
+
 log = logging.getLogger(__name__)
 
 ACTOR = SystemActor("system:list-update")
+JOB_KIND = "export_control.rescreen"
+RUNNER = "tatara.export_control.rescreen.run_rescreen"
+CHUNK = 2000  # parties read per query
+Progress = Callable[[int, int, str], None]
 
 
-def _diff_of(args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
-    """(version, diff) from however the screening side calls us."""
-    version = kwargs.get("version")
-    diff = kwargs.get("diff")
-    for arg in args:
-        if hasattr(arg, "added") and hasattr(arg, "removed"):
-            diff = arg
-        elif hasattr(arg, "pk"):
-            version = arg
-    if version is None and diff is not None:
-        version = getattr(diff, "version", None)  # the service's ListChange carries it
-    if diff is None and version is not None and isinstance(getattr(version, "diff", None), dict):
-        from tatara.screening.signals import ListDiff
+def as_change(
+    diff: Any, *, source: str = "", entry_records: Sequence[Any] = (), version_id: Any = None
+) -> ListChange:
+    """A screening `ListChange` from a diff and the new records of its added/changed entries
+    (a load's change is passed through as it is)."""
+    from tatara.screening.service import ListChange
 
-        diff = ListDiff.from_json(version.diff)
-    return version, diff
-
-
-def _list_source(version: Any, diff: Any) -> str:
-    source = getattr(diff, "source", None) or getattr(
-        getattr(version, "screening_list", None), "source", None
+    if isinstance(diff, ListChange):
+        return diff
+    return ListChange(
+        source=source,
+        version_id=version_id,
+        diff=diff,
+        new_records={r.entry_id: r for r in entry_records},
     )
-    if source is None:
-        source = (getattr(diff, "extra", None) or {}).get("source", "")
-    return str(source or "")
 
 
-def _entry_records(version: Any, entry_ids: Iterable[str]) -> list[Any]:
-    """MatchRecords of the version's entries with these ids (from the screening tables)."""
-    from tatara.screening.matching import MatchRecord
-    from tatara.screening.models import ListEntry
+def _party_queries(source: str) -> Iterator[Any]:
+    """Every party as a screening PartyQuery (key = pk), read in chunks."""
+    from tatara.screening.service import PartyQuery
 
-    ids = list(entry_ids)
-    if version is None or not ids:
-        return []
-    source = _list_source(version, None)
-    records = []
-    for entry in ListEntry.objects.filter(version=version, entry_id__in=ids).prefetch_related(
-        "names"
-    ):
-        names = tuple((n.name, n.quality) for n in entry.names.all()) or ((entry.name, "strong"),)
-        records.append(
-            MatchRecord(
-                key=f"{source}:{entry.entry_id}",
-                list_code=source,
-                entry_id=entry.entry_id,
-                names=names,
-                kind=entry.kind,
-                countries=tuple(entry.countries or ()),
-                birth_dates=tuple(entry.birth_dates or ()),
-                programmes=tuple(entry.programmes or ()),
-            )
+    rows = Party.objects.order_by("pk").values_list(
+        "pk", "name", "aliases", "country", "date_of_birth", "party_kind", "screening_hits"
+    )
+    for pk, name, aliases, country, birth, kind, hits in rows.iterator(chunk_size=CHUNK):
+        own = [
+            (source, str(h.get("list_entry_id")))
+            for h in hits or []
+            if isinstance(h, dict) and h.get("list_source") == source
+        ]
+        yield PartyQuery.of(
+            pk,
+            name,
+            *[a for a in aliases or [] if isinstance(a, str) and a != name],
+            country=country or None,
+            birth_date=birth or None,
+            kind=kind or None,
+            hits=own,
         )
-    return records
 
 
-def affected_parties(
-    diff: Any, *, source: str = "", entry_records: Sequence[Any] = ()
-) -> list[Party]:
-    """Parties whose screening a list change could alter (see the module docstring)."""
-    gone = set(getattr(diff, "removed", ())) | set(getattr(diff, "changed", ()))
-    found: dict[int, Party] = {}
-    if gone:
-        for party in Party.objects.exclude(screening_hits=[]).iterator():
-            for hit in party.screening_hits or []:
-                same_list = not source or hit.get("list_source") == source
-                if same_list and str(hit.get("list_entry_id")) in gone:
-                    found[party.pk] = party
-                    break
-    if entry_records:
-        from tatara.screening.matching import MatchIndex
+def affected_party_ids(change: ListChange, *, progress: Progress | None = None) -> list[int]:
+    """Pks of the parties whose screening the change could alter (see the module docstring)."""
+    from tatara.screening.service import rescreen_against_change
 
-        index = MatchIndex.build(entry_records)
-        for party in Party.objects.order_by("pk").iterator():
-            if party.pk in found:
-                continue
-            for name in party.all_names():
-                if index.screen(name, country=party.country or None, limit=1, explain=False):
-                    found[party.pk] = party
-                    break
-    return [found[pk] for pk in sorted(found)]
+    total = Party.objects.count()
+    message = _("Checking parties against the list update")
+    if progress is not None:
+        progress(0, total, message)
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, total, message)
+
+    outcome = rescreen_against_change(change, _party_queries(change.source), report=tick)
+    keys = set(outcome.hits) | set(outcome.removed) | set(outcome.dropped)
+    return sorted(int(str(k)) for k in keys)
 
 
-def rescreen_after_list_change(
-    diff: Any,
+def _update_reason(source: str, party: Party, before: int, after: int) -> Reason:
+    params: dict[str, Any] = {"list": source, "party": party.name, "before": before, "after": after}
+    return Reason(
+        PARTY,
+        Outcome.REVIEW,
+        render_english("party-list-update", params),
+        "party-list-update",
+        params=params,
+        party=party.pk,
+        party_name=party.name,
+    )
+
+
+def rescreen_parties(
+    party_ids: Sequence[int],
     *,
-    version: Any = None,
-    source: str = "",
-    entry_records: Sequence[Any] | None = None,
+    source: str,
     screener: Screener | None = None,
+    progress: Progress | None = None,
 ) -> list[int]:
-    """Re-screen the affected parties and their open transactions; the new runs' pks."""
+    """Screen these parties again and give their open transactions a new run (one
+    transaction); the new runs' pks."""
     from tatara.export_control import services
 
-    source = source or _list_source(version, diff)
-    if entry_records is None and getattr(diff, "new_records", None) is not None:
-        entry_records = list(diff.new_records.values())  # the service's ListChange
-    if entry_records is None:
-        entry_records = _entry_records(
-            version, [*getattr(diff, "added", ()), *getattr(diff, "changed", ())]
-        )
-    parties = affected_parties(diff, source=source, entry_records=entry_records)
     runs: list[int] = []
+    total = len(party_ids)
+    message = _("Screening the affected parties and their open transactions")
     with db.atomic():
-        for party in parties:
-            before = [(h.get("list_source"), h.get("list_entry_id")) for h in party.screening_hits]
+        for done, party in enumerate(Party.objects.filter(pk__in=party_ids).order_by("pk"), 1):
+            before = len(party.screening_hits or [])
             services.screen_party(actor=ACTOR, party=party, screener=screener)
-            after = [(h.get("list_source"), h.get("list_entry_id")) for h in party.screening_hits]
-            open_transactions = services._open_transactions_of([party])
-            for transaction in open_transactions:
-                params: dict[str, Any] = {
-                    "list": source or "",
-                    "party": party.name,
-                    "before": len(before),
-                    "after": len(after),
-                }
-                reason = Reason(
-                    PARTY,
-                    Outcome.REVIEW,
-                    render_english("party-list-update", params),
-                    "party-list-update",
-                    params=params,
-                    party=party.pk,
-                    party_name=party.name,
-                )
+            reason = _update_reason(source, party, before, len(party.screening_hits or []))
+            for transaction in services._open_transactions_of([party]):
                 run = services.screen_transaction(
                     actor=ACTOR,
                     transaction=transaction,
@@ -167,27 +151,82 @@ def rescreen_after_list_change(
                     extra_reasons=[reason],
                 )
                 runs.append(run.pk)
+            if progress is not None:
+                progress(done, total, message)
     return runs
 
 
-def on_list_update(*args: Any, **kwargs: Any) -> None:
+def rescreen_after_list_change(
+    diff: Any,
+    *,
+    source: str = "",
+    entry_records: Sequence[Any] = (),
+    screener: Screener | None = None,
+    progress: Progress | None = None,
+) -> list[int]:
+    """Find the affected parties and re-screen them with their open transactions, at once
+    (the job's work; tests and the demo call it directly). The new runs' pks."""
+    change = as_change(diff, source=source, entry_records=entry_records)
+    party_ids = affected_party_ids(change, progress=progress)
+    return rescreen_parties(party_ids, source=change.source, screener=screener, progress=progress)
+
+
+# --- the background job ----------------------------------------------------------------------
+
+
+def queue_rescreen(change: ListChange) -> Job | None:
+    """Queue the re-screening job for a list load (nothing when no party exists)."""
+    from tatara.core.jobs import start_job
+    from tatara.organisation.models import OrgUnit
+
+    if change.version_id is None or not Party.objects.exists():
+        return None
+    root = OrgUnit.objects.filter(parent=None).order_by("pk").first()
+    name = change.list_name or change.source
+    return start_job(
+        actor=ACTOR,
+        kind=JOB_KIND,
+        label=_("Re-screen parties after the update of %(list)s") % {"list": name},
+        org_unit=root,
+        runner=RUNNER,
+        system_job=True,
+        params={
+            "list_version": change.version_id,
+            "source": change.source,
+            "counts": change.diff.counts,
+        },
+    )
+
+
+def run_rescreen(*, job: Job, report: Reporter) -> JobOutcome:
+    """The job's runner: re-screen after the list version `params.list_version` was loaded."""
+    from tatara.core.jobs import JobOutcome
+    from tatara.screening.models import ListVersion
+    from tatara.screening.service import ListChange
+
+    version = ListVersion.objects.select_related("screening_list").get(
+        pk=job.params["list_version"]
+    )
+    change = ListChange.from_version(version)
+    party_ids = affected_party_ids(change, progress=report)
+    runs = rescreen_parties(party_ids, source=change.source, progress=report)
+    counts = {"parties": Party.objects.count(), "affected": len(party_ids), "runs": len(runs)}
+    summary = _(
+        "%(parties)s parties checked: %(affected)s affected, "
+        "%(runs)s open transactions screened again"
+    ) % {key: number_format(value, force_grouping=True) for key, value in counts.items()}
+    log.info("export_control re-screen after version %s: %s", version.pk, counts)
+    return JobOutcome(summary=summary, details={"counts": counts, "runs": runs[:1000]})
+
+
+def on_list_update(change: ListChange) -> None:
     """The callback registered with the screening service."""
-    version, diff = _diff_of(args, kwargs)
-    if diff is None:
-        log.warning("export_control re-screen called without a list diff: %r %r", args, kwargs)
-        return
-    runs = rescreen_after_list_change(diff, version=version)
-    log.info("export_control re-screened %d open transactions after a list update", len(runs))
+    job = queue_rescreen(change)
+    if job is not None:
+        log.info("export_control re-screen queued as job %s", job.pk)
 
 
 def connect() -> None:
-    try:
-        from tatara.screening.service import (  # type: ignore[import-not-found,unused-ignore]
-            register_rescreen,
-        )
-    except ImportError:
-        from tatara.screening.signals import on_list_changed
+    from tatara.screening.service import register_rescreen
 
-        on_list_changed(on_list_update)
-        return
     register_rescreen(on_list_update)

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tatara.core import fiscal
 from tatara.core.audit import trail_for
 from tatara.core.dashboard import Panel, Task, register_panel
+from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
+from tatara.export_control import rescreen as rescreen_job
 from tatara.export_control import services
 from tatara.export_control.assessment import find_red_flags
 from tatara.export_control.choices import DecisionKind, Outcome, TransactionStatus
@@ -158,6 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "queue": queue,
             "overrides": pending_overrides(request.user),
+            "rescreen_jobs": recent_jobs(viewer=request.user, kind=rescreen_job.JOB_KIND, limit=3),
             "can_review": can(request.user, REVIEW),
             "can_change": can(request.user, CHANGE),
         },

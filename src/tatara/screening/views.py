@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tatara.core.jobs import recent_jobs
+from tatara.core.jobs import jobs_about, recent_jobs
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.screening import batch, service
@@ -118,6 +118,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "change": wanted,
             "counts": changes.counts,
+            "jobs": jobs_about(viewer=request.user, list_version=version.pk),
         },
     )
 
