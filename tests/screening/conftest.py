@@ -5,10 +5,25 @@ copied into the repository; small hand-made files cover bad input."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
 
-from screening.lists_data import CUSTOM_CSV, EU_XML, METI_CSV
+from screening.lists_data import CUSTOM_CSV, EU_XML, METI_CSV, UN_XML
+from tatara.core.permissions import SystemActor
+from tatara.screening import service, services
+
+
+@pytest.fixture(scope="module")
+def un(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The real UN list, loaded once for the module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        version = services.load_list(actor=SystemActor("test"), source="un", path=UN_XML)
+        service.clear_cache()
+        yield version
+        transaction.set_rollback(True)
+    service.clear_cache()
 
 
 @pytest.fixture

@@ -7,25 +7,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 
-from screening.lists_data import UN_XML
 from tatara.core.jobs import execute
 from tatara.core.permissions import SystemActor
-from tatara.screening import service, services
+from tatara.screening import services
 
 SYSTEM = SystemActor("test")
-
-
-@pytest.fixture(scope="module")
-def un(django_db_setup: None, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock(), transaction.atomic():
-        version = services.load_list(actor=SYSTEM, source="un", path=UN_XML)
-        service.clear_cache()
-        yield version
-        transaction.set_rollback(True)
-    service.clear_cache()
 
 
 def api(world: Any, key: str) -> Client:

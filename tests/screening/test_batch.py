@@ -11,15 +11,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
-from screening.lists_data import UN_XML
 from tatara.core.jobs import execute
 from tatara.core.models import Job
 from tatara.core.permissions import SystemActor
 from tatara.core.tabular import ImportRejected
-from tatara.screening import batch, service, services
+from tatara.screening import batch
 
 SYSTEM = SystemActor("test")
 INPUT = (
@@ -28,16 +26,6 @@ INPUT = (
     "Hanako Yamamoto,JP,1980-01-02\n"
     "SULTANI MAKENGA,,1973\n"
 )
-
-
-@pytest.fixture(scope="module")
-def un(django_db_setup: None, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock(), transaction.atomic():
-        version = services.load_list(actor=SYSTEM, source="un", path=UN_XML)
-        service.clear_cache()
-        yield version
-        transaction.set_rollback(True)
-    service.clear_cache()
 
 
 def rows_of(data: bytes) -> list[dict[str, str]]:
@@ -135,7 +123,9 @@ def test_batch_needs_screening_view(world: Any, tmp_path: Path) -> None:
 
 def test_the_job_screens_and_offers_excel(un: Any, world: Any) -> None:
     upload = SimpleUploadedFile("customers.csv", INPUT.encode(), content_type="text/csv")
-    job = batch.start_batch(actor=world.users["auditor"], upload=upload)
+    job = batch.start_batch(
+        actor=world.users["auditor"], upload=upload, org_unit=world.units["grp"]
+    )
     assert execute(job.pk) == "succeeded"
     job = Job.objects.get(pk=job.pk)
     assert job.result["counts"]["rows"] == 3 and job.result["counts"]["strong"] == 2

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from screening.lists_data import UN_XML
 from tatara.core.permissions import SystemActor
 from tatara.screening import service, services
 from tatara.screening.matching import MatchIndex, MatchRecord
@@ -19,17 +18,6 @@ from tatara.screening.service import ListChange, PartyQuery
 from tatara.screening.signals import ListDiff
 
 SYSTEM = SystemActor("test")
-
-
-@pytest.fixture(scope="module")
-def un(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """The real UN list, loaded once for the module and rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        version = services.load_list(actor=SYSTEM, source="un", path=UN_XML)
-        service.clear_cache()
-        yield version
-        transaction.set_rollback(True)
-    service.clear_cache()
 
 
 def test_a_known_un_name_with_a_typo_is_a_strong_hit(un: Any, db: None) -> None:

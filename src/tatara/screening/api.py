@@ -23,6 +23,7 @@ from tatara.core.jobs import read_progress, visible_job
 from tatara.core.models import Job
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
+from tatara.organisation.models import OrgUnit
 from tatara.screening import batch, service
 from tatara.screening.choices import EntryKind
 from tatara.screening.models import ListVersion, ScreeningList
@@ -150,6 +151,12 @@ class BatchUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text="CSV (UTF-8) or .xlsx with a header row: name, and optionally country, "
         "date_of_birth, kind."
+    )
+    org_unit = serializers.CharField(
+        max_length=60,
+        required=False,
+        help_text="Code of the unit whose names these are (its scope sees the result and "
+        "reviews the alerts); default: the first unit of the caller's scope.",
     )
 
 
@@ -308,8 +315,13 @@ class BatchViewSet(GenericViewSet):
             batch.read_table_header(upload)
         except ImportRejected as exc:
             raise serializers.ValidationError({"file": [str(e) for e in exc.errors]}) from exc
+        units = OrgUnit.objects.visible_to(request.user, VIEW).order_by("path")
+        code = form.validated_data.get("org_unit")
+        unit = units.filter(code=code).first() if code else units.first()
+        if unit is None:
+            raise serializers.ValidationError({"org_unit": ["no such unit in your scope"]})
         try:
-            job = batch.start_batch(actor=request.user, upload=upload)
+            job = batch.start_batch(actor=request.user, upload=upload, org_unit=unit)
         except Exception as exc:
             raise service_errors(exc) from exc
         return Response(self._job_data(job), status=status.HTTP_202_ACCEPTED)
@@ -328,3 +340,6 @@ def register(router: DefaultRouter) -> None:
     router.register("screening/lists", ListViewSet, basename="screening-list")
     router.register("screening/versions", VersionViewSet, basename="screening-version")
     router.register("screening/batch", BatchViewSet, basename="screening-batch")
+    from tatara.screening import batch_api  # it imports this module's permissions
+
+    batch_api.register(router)

@@ -249,19 +249,19 @@ def screen_file(
 # --- the background job ----------------------------------------------------------------------
 
 
-def start_batch(*, actor: Any, upload: Any) -> Job:
-    """Queue an uploaded customer master to be screened in the background; the upload is
-    stored with the job. The job has no org unit: only its creator and people who may view
-    screening across the whole group see it."""
+def start_batch(*, actor: Any, upload: Any, org_unit: Any) -> Job:
+    """Queue an uploaded file of names to be screened in the background; the upload is
+    stored with the job. `org_unit` is the unit whose names they are (a company's customer
+    master): the job, the stored result and its review are seen within that unit's scope."""
     from tatara.core.jobs import start_job
 
-    require(actor, "screening.view")
+    require(actor, "screening.view", org_unit)
     file_name = Path(getattr(upload, "name", "") or "parties").name
     return start_job(
         actor=actor,
         kind=JOB_KIND,
         label=_("Screen %(file)s") % {"file": file_name},
-        org_unit=None,
+        org_unit=org_unit,
         runner="tatara.screening.batch.run_batch",
         input_file=upload,
         params={"file_name": file_name, "return_url": reverse("screening:batch")},
@@ -269,20 +269,33 @@ def start_batch(*, actor: Any, upload: Any) -> Job:
 
 
 def run_batch(*, job: Job, report: Reporter) -> JobOutcome:
-    """The job's runner: screen the stored file as the person who uploaded it."""
+    """The job's runner: screen the stored file as the person who uploaded it, and keep the
+    alerts for the officer's review (batch_review.py)."""
     from tatara.core.jobs import JobOutcome
+    from tatara.screening.batch_review import store_batch
 
     file_name = job.params.get("file_name") or Path(job.input_file.name).name
     with job.input_file.open("rb") as handle:
         result = screen_file(handle, actor=job.created_by, name=file_name, progress=report)
+    stored = store_batch(
+        actor=job.created_by, org_unit=job.org_unit, file_name=file_name, result=result, job=job
+    )
     counts = result.counts
     summary = _(
         "%(rows)s names screened: %(strong)s strong, %(review)s to review, %(clear)s clear"
     ) % {key: number_format(value, force_grouping=True) for key, value in counts.items()}
     stem = Path(file_name).stem or "parties"
+    details: dict[str, Any] = {
+        "counts": counts,
+        "list_versions": list(result.list_versions),
+        "batch": stored.pk,
+    }
+    if counts["review"] or counts["strong"]:
+        details["next_url"] = reverse("screening:batch-review", args=[stored.pk])
+        details["next_label"] = _("Review the alerts")
     return JobOutcome(
         summary=summary,
-        details={"counts": counts, "list_versions": list(result.list_versions)},
+        details=details,
         file_name=f"screening-{stem}.xlsx",
         file_content=to_xlsx(result, extra=True),
     )

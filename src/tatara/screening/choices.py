@@ -29,3 +29,17 @@ class EntryKind(models.TextChoices):
 class NameQuality(models.TextChoices):
     STRONG = "strong", _("Strong")
     WEAK = "weak", _("Weak")
+
+
+class AlertStatus(models.TextChoices):
+    """The review state of an alert of a batch screening (see batch_review.py)."""
+
+    PENDING = "pending", _("To review")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting second approval")
+    CLEARED = "cleared", _("Cleared: not a match")
+    CONFIRMED = "confirmed", _("Confirmed match")
+
+
+class AlertDecision(models.TextChoices):
+    CLEAR = "clear", _("Not a match: clear")
+    CONFIRM = "confirm", _("Confirmed match")

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tatara.core.scoping import ScopedQuerySet
-from tatara.screening.choices import EntryKind, ListSource, NameQuality, VersionStatus
+from tatara.screening.choices import (
+    AlertStatus,
+    EntryKind,
+    ListSource,
+    NameQuality,
+    VersionStatus,
+)
 from tatara.screening.signals import ListDiff
 
 
@@ -177,3 +183,109 @@ class EntryName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BatchScreening(models.Model):
+    """A file of names screened in one batch (batch.py), kept for review: the names with an
+    alert are its `alerts`; the counts cover every row. Owned by the unit whose names they are
+    (the customer master of a company, say): people see and review it within their scope."""
+
+    org_unit = models.ForeignKey(
+        "organisation.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner unit"),
+    )
+    job = models.OneToOneField(
+        "core.Job",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="batch_screening",
+        verbose_name=_("job"),
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("screened by"),
+    )
+    created_by_label = models.CharField(_("screened by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("screened at"), auto_now_add=True)
+    list_versions = models.JSONField(_("list versions"), default=list, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org_unit"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("batch screening")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d})"
+
+
+class BatchAlert(models.Model):
+    """A row of a batch screening with at least one hit at or above the alert threshold, and
+    the officer's review of it: cleared (not the listed party, with a reason) or confirmed.
+    Clearing a strong hit waits for a second approval by another user."""
+
+    batch = models.ForeignKey(
+        BatchScreening, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("batch")
+    )
+    row = models.PositiveIntegerField(_("row"))
+    name = models.CharField(_("name"), max_length=500)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    date_of_birth = models.CharField(_("date of birth"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10)  # review | strong
+    best_score = models.FloatField(_("best score"))
+    hits = models.JSONField(_("hits"), default=list)  # HitView.to_json(), best first
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AlertStatus.choices,
+        default=AlertStatus.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_by_label = models.CharField(_("approved by"), max_length=150, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "batch__org_unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "-best_score", "row"]
+        verbose_name = _("batch screening alert")
+        indexes = [models.Index(fields=["batch", "status"], name="screening_alert_batch_status")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} row {self.row}: {self.name}"
+
+    @property
+    def is_strong(self) -> bool:
+        return self.outcome == "strong"

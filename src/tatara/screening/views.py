@@ -4,19 +4,16 @@ screening one name, and batch screening of a file (a background job). Everything
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from tatara.core.jobs import jobs_about, recent_jobs
+from tatara.core.jobs import jobs_about
 from tatara.core.permissions import can
-from tatara.core.tabular import ImportRejected
-from tatara.screening import batch, service
-from tatara.screening.forms import BatchForm, ScreenForm
+from tatara.screening import service
+from tatara.screening.forms import ScreenForm
 from tatara.screening.matching import ALERT_THRESHOLD, REPORT_THRESHOLD, STRONG_THRESHOLD
 from tatara.screening.models import ListEntry, ListVersion, ScreeningList
 
@@ -148,27 +145,3 @@ def screen(request: HttpRequest) -> HttpResponse:
             "thresholds": _thresholds(),
         },
     )
-
-
-@require_http_methods(["GET", "POST"])
-def batch_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a file of names: it is screened by a background job, whose page shows the
-    progress and offers the Excel file of hits."""
-    _require_view(request)
-    form = BatchForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:  # the header at once; the rows in the job
-            batch.read_table_header(upload)
-        except ImportRejected as exc:
-            for error in exc.errors:
-                form.add_error("file", str(error))
-        else:
-            job = batch.start_batch(actor=request.user, upload=upload)
-            return redirect("job", pk=job.pk)
-    context: dict[str, Any] = {
-        "form": form,
-        "recent_jobs": recent_jobs(viewer=request.user, kind=batch.JOB_KIND),
-        "columns": batch.COLUMNS,
-    }
-    return render(request, "screening/batch.html", context)
