@@ -390,6 +390,11 @@ for _ in range(job["pair_runs"]):
             raise SystemExit(f"pair {i} scored {score} after {out['pairs'][i]}")
 out["pair_us"] = statistics.mean(statistics.median(s) for s in samples)
 
+def matched(result):
+    # the entry's name that the strongest feature compared the query with
+    best = max(result.explanations.values(), key=lambda f: f.score, default=None)
+    return (best.candidate or best.detail or "") if best else ""
+
 records = {}
 for ri, (schema, props) in job["records"].items():
     records[int(ri)] = entity(schema, props, "rec")
@@ -397,10 +402,10 @@ results, seconds = [], []
 for text, cands in job["queries"]:
     t0 = time.perf_counter()
     query = entity(job["query_schema"], [("name", text)], "q")
-    scored = [(LogicV2.compare(query, records[ri], config).score, ri) for ri in cands]
-    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: -s[0])
+    scored = [(LogicV2.compare(query, records[ri], config), ri) for ri in cands]
+    ranked = sorted((s for s in scored if s[0].score > 0), key=lambda s: -s[0].score)
     seconds.append(time.perf_counter() - t0)
-    results.append(ranked[: job["keep"]])
+    results.append([[m.score, ri, matched(m)] for m, ri in ranked[: job["keep"]]])
 out["queries"] = results
 out["query_s"] = seconds
 json.dump(out, sys.stdout)
@@ -524,7 +529,7 @@ def report_peer(
     in_pool = tied = 0
     for (q, how, key), top, pool in zip(altered, res, scan_cands, strict=False):
         want = key_of[key]
-        ids = [ri for _s, ri in top]
+        ids = [ri for _s, ri, _name in top]
         ok = want in ids[:3]
         per_how[how].append(ok)
         per_kind[records[want].kind].append(ok)
@@ -565,9 +570,8 @@ def report_peer(
         for row, top in zip(rows, neg_res[start : start + len(rows)], strict=True):
             if top and top[0][0] >= PEER_THRESHOLD:
                 hits += 1
-                examples.append(
-                    f"{row['full_name']!r} ~ {records[top[0][1]].names[0][0]!r} {top[0][0]:.3f}"
-                )
+                score, ri, name = top[0]
+                examples.append(f"{row['full_name']!r} ~ {name!r} {score:.3f} ({records[ri].key})")
         alerts.append(hits)
         start += len(rows)
     pfa = sum(alerts) / max(1, len(neg_res)) * 100
