@@ -16,13 +16,20 @@ the project's parsers (about 38,000 names and aliases), builds the index, then m
 Beside it, in the same run, the baseline: a plain rapidfuzz scan of all names
 (`process.extract`, token_sort_ratio, default processor) on the same queries — top-3
 recall, false alerts at score >= 90, speed. Optional peer: OpenSanctions logic-v2
-(nomenklatura) in a separate interpreter given by --peer-python (or $TATARA_PEER_PYTHON),
-fed the top 50 candidates of the rapidfuzz scan as its server does; when absent, the
-published reference figures are printed instead.
+(nomenklatura, default config, threshold 0.7) in a separate interpreter given by
+--peer-python (or $TATARA_PEER_PYTHON). It scores the name pairs the way nomenklatura's
+contrib/name_bench does (each side one entity of the row's schema, the name in `name`, an id
+of its own: nomenklatura memoises name analysis per entity id), and screens the altered and
+clean names as yente does: a LegalEntity query (name only) scored against the top 50
+candidates of the rapidfuzz scan, list entries with their FtM schema and their names in
+name / alias / weakAlias. The nomenklatura version and config are printed; without a peer,
+the published reference figures are printed instead.
 
     .venv/bin/python benchmarks/screening.py            # full: 2,000 altered names
     .venv/bin/python benchmarks/screening.py --quick    # 300 altered, 300 negatives per file
     .venv/bin/python benchmarks/screening.py --peer-python /tmp/nkvenv/bin/python
+    # the peer's venv lives outside the repo: python3 -m venv /tmp/nkvenv &&
+    # /tmp/nkvenv/bin/pip install nomenklatura   (pyicu builds against libicu-dev)
 
 Targets: F1 > 0.80, >= 99% altered names in the top 3, <= 0.2 false alerts per 100 clean
 names, >= 1,000 queries per second on one core. The last line holds the key figures.
@@ -337,41 +344,91 @@ def pct(values: Sequence[float], p: float) -> float:
 
 # --- the peer (optional) -----------------------------------------------------------------------
 
+# Runs inside the peer interpreter (a venv with nomenklatura), reads the job file named on its
+# command line and writes its answer as JSON to stdout. Every entity gets an id of its own:
+# nomenklatura memoises a name analysis per entity, and an entity hashes and compares by its id
+# alone, so entities that share an id share the names of the first one analysed.
 PEER_CODE = r"""
-import json, sys, time
-from followthemoney import model
-from nomenklatura.matching import get_algorithm
-algo = get_algorithm("logic-v2")
-cfg = algo.default_config()
-job = json.load(open(sys.argv[1]))
-SCHEMA = {"person": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
-def ent(schema, names, i):
-    e = model.make_entity(schema); e.id = str(i)
-    for n in names: e.add("name", n)
-    return e
-out = {}
-rows = job["pairs"]
-t = time.perf_counter()
-out["pairs"] = [algo.compare(ent(s, [a], "q"), ent(s, [b], "c"), cfg).score for s, a, b in rows]
-out["pair_s"] = time.perf_counter() - t
-recs = job["records"]
-cache = {}
-def rec(ri):
-    if ri not in cache:
-        kind, names = recs[str(ri)]
-        cache[ri] = ent(SCHEMA.get(kind, "LegalEntity"), names, ri)
-    return cache[ri]
-res = []
-t = time.perf_counter()
-for q, cands in job["queries"]:
-    qe = ent("LegalEntity", [q], "q")
-    scored = [(algo.compare(qe, rec(ri), cfg).score, ri) for ri in cands]
-    scored.sort(key=lambda x: -x[0])
-    res.append(scored[:3])
-out["query_s"] = time.perf_counter() - t
-out["queries"] = res
+import json, statistics, sys, time
+from importlib.metadata import version
+from followthemoney import ValueEntity, model
+from nomenklatura.matching.logic_v2.model import LogicV2
+
+job = json.load(open(sys.argv[1], encoding="utf-8"))
+config = LogicV2.default_config()
+serial = [0]
+
+def entity(schema, props, prefix):
+    serial[0] += 1
+    ent = ValueEntity(model.get(schema), {"id": f"{prefix}-{serial[0]}"})
+    for prop, value in props:
+        ent.add(prop, value)
+    return ent
+
+def pair_score(schema, name1, name2):
+    query = entity(schema, [("name", name1)], "pq")
+    other = entity(schema, [("name", name2)], "pc")
+    return float(LogicV2.compare(query, other, config).score)
+
+out = {
+    "versions": {p: version(p) for p in ("nomenklatura", "followthemoney", "rigour")},
+    "python": sys.version.split()[0],
+    "config": dict(config.config),
+    "weights": dict(config.weights),
+}
+pairs = job["pairs"]
+t0 = time.perf_counter()
+out["pairs"] = [pair_score(*row) for row in pairs]
+out["pair_cold_s"] = time.perf_counter() - t0
+samples = [[] for _ in pairs]
+for _ in range(job["pair_runs"]):
+    for i, row in enumerate(pairs):
+        t0 = time.perf_counter_ns()
+        score = pair_score(*row)
+        samples[i].append((time.perf_counter_ns() - t0) / 1000)
+        if abs(score - out["pairs"][i]) > 1e-9:
+            raise SystemExit(f"pair {i} scored {score} after {out['pairs'][i]}")
+out["pair_us"] = statistics.mean(statistics.median(s) for s in samples)
+
+def matched(result):
+    # the entry's name that the strongest feature compared the query with
+    best = max(result.explanations.values(), key=lambda f: f.score, default=None)
+    return (best.candidate or best.detail or "") if best else ""
+
+records = {}
+for ri, (schema, props) in job["records"].items():
+    records[int(ri)] = entity(schema, props, "rec")
+results, seconds = [], []
+for text, cands in job["queries"]:
+    t0 = time.perf_counter()
+    query = entity(job["query_schema"], [("name", text)], "q")
+    scored = [(LogicV2.compare(query, records[ri], config), ri) for ri in cands]
+    ranked = sorted((s for s in scored if s[0].score > 0), key=lambda s: -s[0].score)
+    seconds.append(time.perf_counter() - t0)
+    results.append([[m.score, ri, matched(m)] for m, ri in ranked[: job["keep"]]])
+out["queries"] = results
+out["query_s"] = seconds
 json.dump(out, sys.stdout)
 """
+
+PEER_THRESHOLD = 0.7  # yente's SCORE_THRESHOLD and name_bench's DEFAULT_THRESHOLD
+PEER_PAIR_RUNS = 10  # name_bench perf.py: warm-up pass, then 10 timed runs per pair
+PEER_QUERY_SCHEMA = "LegalEntity"  # the matchable schema for "person or company"
+PEER_KEEP = 10
+
+
+def peer_entity(record: MatchRecord) -> list[Any]:
+    """[schema, [(property, value), ...]] for a list entry, as OpenSanctions' crawlers emit it:
+    OFAC entities are Organization, UN entities LegalEntity; the primary name in `name`, strong
+    aliases in `alias`, weak ones (OFAC weak AKAs, UN "Low") in `weakAlias`."""
+    kinds = {"person": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+    if record.kind == "entity":
+        schema = "Organization" if record.list_code.startswith("ofac") else "LegalEntity"
+    else:
+        schema = kinds.get(record.kind, "LegalEntity")
+    props = [["name", record.names[0][0]]]
+    props += [["alias" if q == "strong" else "weakAlias", n] for n, q in record.names[1:]]
+    return [schema, props]
 
 
 def run_peer(
@@ -381,22 +438,16 @@ def run_peer(
     cands: list[list[int]],
     records: Sequence[MatchRecord],
 ) -> dict[str, Any] | None:
-    schema = {
-        "Person": "Person",
-        "Company": "Company",
-        "Organization": "Organization",
-        "Vessel": "Vessel",
-        "LegalEntity": "LegalEntity",
-    }
     needed = sorted({ri for c in cands for ri in c})
     job = {
-        "pairs": [[schema.get(r["schema"], "LegalEntity"), r["name1"], r["name2"]] for r in rows],
-        "records": {
-            str(ri): [records[ri].kind, [n for n, _q in records[ri].names]] for ri in needed
-        },
+        "pairs": [[r["schema"], r["name1"], r["name2"]] for r in rows],
+        "pair_runs": PEER_PAIR_RUNS,
+        "records": {str(ri): peer_entity(records[ri]) for ri in needed},
         "queries": [[q, c] for q, c in zip(queries, cands, strict=True)],
+        "query_schema": PEER_QUERY_SCHEMA,
+        "keep": PEER_KEEP,
     }
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(job, fh)
     try:
         proc = subprocess.run(
@@ -414,6 +465,139 @@ def run_peer(
         )
         return None
     return dict(json.loads(proc.stdout))
+
+
+def report_peer(
+    result: dict[str, Any],
+    pairs: dict[str, Any],
+    altered: list[tuple[str, str, str]],
+    neg_rows: dict[str, list[dict[str, str]]],
+    scan_cands: list[list[int]],
+    records: Sequence[MatchRecord],
+    scan_ms: float,
+) -> str:
+    """Print the peer's figures; return its segment of the RESULT line."""
+    from rapidfuzz import fuzz, utils
+
+    v = result["versions"]
+    config = ", ".join(f"{k}={val}" for k, val in result["config"].items())
+    log(
+        f"peer      nomenklatura {v['nomenklatura']} (followthemoney {v['followthemoney']}, "
+        f"rigour {v['rigour']}, Python {result['python']}); LogicV2.default_config(): {config}; "
+        f"weights {result['weights'] or 'default'}; threshold {PEER_THRESHOLD}"
+    )
+    # pairs, built as contrib/name_bench/comparators/logicv2.py builds them
+    ps, labels = result["pairs"], pairs["labels"]
+    got = [(w, s >= PEER_THRESHOLD) for s, w in zip(ps, labels, strict=True)]
+    pp, pr, pf = prf(got)
+    tp = sum(1 for w, g in got if w and g)
+    fp = sum(1 for w, g in got if g and not w)
+    fn = sum(1 for w, g in got if w and not g)
+    log(
+        "peer      pairs as name_bench builds them: each side one ValueEntity of the row's "
+        "schema, its name in `name`, an id of its own"
+    )
+    log(
+        f"logic-v2  pairs at {PEER_THRESHOLD}: P {pp:.3f} R {pr:.3f} F1 {pf:.3f} (TP {tp}, FP {fp}, "
+        f"FN {fn}); {result['pair_us']:.0f} us/pair (mean of per-pair medians, {PEER_PAIR_RUNS} "
+        f"runs after a warm-up pass as name_bench perf.py does; the cold first pass "
+        f"{result['pair_cold_s'] / len(ps) * 1e3:.1f} ms/pair)"
+    )
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(pairs["rows"]):
+        groups[row["case_group"]].append(i)
+    log(
+        "logic-v2  F1 per case_group: "
+        + "  ".join(
+            f"{g} {prf([got[i] for i in members])[2]:.3f} (n={len(members)})"
+            for g, members in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+        )
+    )
+    # list screening on the scan's top 50, as yente scores its index's candidates
+    log(
+        f"peer      screening: query = {PEER_QUERY_SCHEMA} with the name in `name` (matchable "
+        "against Person/Organization/Company/LegalEntity, not Vessel/Airplane); entries: person "
+        "Person, OFAC entity Organization, UN entity LegalEntity, vessel Vessel, aircraft "
+        "Airplane; primary name `name`, strong aliases `alias`, weak aliases `weakAlias`; "
+        "scores <= 0 dropped, ties kept in scan order"
+    )
+    key_of = {r.key: ri for ri, r in enumerate(records)}
+    res = result["queries"]
+    per_how: dict[str, list[bool]] = defaultdict(list)
+    per_kind: dict[str, list[bool]] = defaultdict(list)
+    per_source: dict[str, list[bool]] = defaultdict(list)
+    in_pool = tied = 0
+    for (q, how, key), top, pool in zip(altered, res, scan_cands, strict=False):
+        want = key_of[key]
+        ids = [ri for _s, ri, _name in top]
+        ok = want in ids[:3]
+        per_how[how].append(ok)
+        per_kind[records[want].kind].append(ok)
+        # which of the entry's names the altered one came from: the nearest by token_sort_ratio
+        source = max(
+            records[want].names,
+            key=lambda nq: fuzz.token_sort_ratio(q, nq[0], processor=utils.default_process),
+        )
+        per_source["weak alias" if source[1] == "weak" else "name or strong alias"].append(ok)
+        in_pool += want in pool
+        if ok or (want in ids and len(top) >= 3 and top[ids.index(want)][0] >= top[2][0]):
+            tied += 1
+    n_alt = len(altered)
+    top3 = sum(sum(v) for v in per_how.values()) / n_alt
+    log(
+        f"logic-v2  top-3: {top3:.2%}, {tied / n_alt:.2%} counting ties with the third hit; the "
+        f"entry is among the scan's 50 candidates for {in_pool / n_alt:.2%}"
+    )
+    log(
+        "logic-v2  top-3 per alteration: "
+        + "  ".join(f"{h} {sum(v) / len(v):.1%}" for h, v in per_how.items())
+    )
+    log(
+        "logic-v2  top-3 per kind: "
+        + "  ".join(f"{k} {sum(v) / len(v):.1%} (n={len(v)})" for k, v in sorted(per_kind.items()))
+    )
+    log(
+        "logic-v2  top-3 by the entry name altered (nearest one; weak aliases only match "
+        "exactly, in weak_alias_match): "
+        + "  ".join(f"{k} {sum(v) / len(v):.1%} (n={len(v)})" for k, v in per_source.items())
+    )
+    neg_res = res[n_alt:]
+    alerts: list[int] = []
+    examples: list[str] = []
+    start = 0
+    for rows in neg_rows.values():
+        hits = 0
+        for row, top in zip(rows, neg_res[start : start + len(rows)], strict=True):
+            if top and top[0][0] >= PEER_THRESHOLD:
+                hits += 1
+                score, ri, name = top[0]
+                examples.append(f"{row['full_name']!r} ~ {name!r} {score:.3f} ({records[ri].key})")
+        alerts.append(hits)
+        start += len(rows)
+    pfa = sum(alerts) / max(1, len(neg_res)) * 100
+    log(
+        f"logic-v2  false alerts per 100 clean names (top hit >= {PEER_THRESHOLD}, name only): "
+        f"{pfa:.2f} ("
+        + ", ".join(
+            f"{name} {a / max(1, len(rows)) * 100:.2f}"
+            for (name, rows), a in zip(neg_rows.items(), alerts, strict=True)
+        )
+        + ")"
+    )
+    for line in examples[:8]:
+        log("  alert " + line)
+    secs = result["query_s"]
+    score_ms = statistics.mean(secs) * 1000
+    ms = score_ms + scan_ms
+    log(
+        f"logic-v2  {ms:.1f} ms/query: scoring the 50 candidates {score_ms:.1f} ms mean "
+        f"(p50 {pct(secs, 0.5) * 1000:.1f}, p95 {pct(secs, 0.95) * 1000:.1f}) over {len(secs)} "
+        f"queries + the scan {scan_ms:.1f} ms (baseline's mean); same CPU pinning"
+    )
+    return (
+        f"peer logic-v2 (nomenklatura {v['nomenklatura']}, default config) F1 {pf:.3f} "
+        f"top3 {top3:.1%} fa {pfa:.2f}/100 {ms:.1f}ms/q"
+    )
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -579,24 +763,9 @@ def main() -> None:
         peer_q = [q for q, _h, _k in altered] + neg_queries
         result = run_peer(args.peer_python, pairs["rows"], peer_q, scan_cands, records)
         if result:
-            ps = result["pairs"]
-            pp, pr, pf = prf([(w, s >= 0.7) for s, w in zip(ps, pairs["labels"], strict=True)])
-            res = result["queries"]
-            ok = sum(
-                1
-                for (_q, _h, key), top in zip(altered, res, strict=False)
-                if key_of[key] in [ri for _s, ri in top]
+            peer_line = report_peer(
+                result, pairs, altered, neg_rows, scan_cands, records, 1000 / bqps
             )
-            neg_res = res[len(altered) :]
-            pfa = sum(1 for top in neg_res if top and top[0][0] >= 0.7) / max(1, len(neg_res)) * 100
-            ms = result["query_s"] / len(res) * 1000 + 1000 / bqps
-            log(
-                f"logic-v2  pairs at 0.7: P {pp:.3f} R {pr:.3f} F1 {pf:.3f} ({result['pair_s'] / len(ps) * 1e6:.0f} us/pair)"
-            )
-            log(
-                f"logic-v2  on the scan's top 50: top-3 {ok / len(altered):.2%}, false alerts per 100 {pfa:.2f} (>= 0.7), {ms:.1f} ms/query incl. the scan"
-            )
-            peer_line = f"peer logic-v2 F1 {pf:.3f} top3 {ok / len(altered):.1%} fa {pfa:.2f}/100 {ms:.1f}ms/q"
     else:
         log(
             "nomenklatura not available in this run (give --peer-python PATH to a venv with nomenklatura)"
