@@ -65,3 +65,21 @@ def test_decisions(demo: Any, db: None) -> None:
 def test_no_major_violations_in_fy2019(demo: Any, db: None) -> None:
     assert services.major_violations(2019) == 0
     assert Transaction.objects.exclude(shipped_on=None).count() == 35
+
+
+def test_the_batch_screening_under_review(demo: Any, db: None) -> None:
+    from tatara.screening.demo_data import FILE_NAME
+    from tatara.screening.models import BatchScreening
+
+    batch = BatchScreening.objects.get(file_name=FILE_NAME)
+    assert batch.counts == {"rows": 20, "clear": 15, "review": 2, "strong": 3, "hits": 6}
+    status = {a.name: a.status for a in batch.alerts.all()}
+    assert status == {
+        "Mohammed Ali": "cleared",
+        "Abdul Rahman": "awaiting_approval",  # a strong hit cleared: risk approves
+        "Hong Kong Electronics": "confirmed",
+        "Tangun Trading Corp.": "pending",
+        "Namchongang Trading": "pending",
+    }
+    best = {a.name: a.hits[0]["list_entry_id"] for a in batch.alerts.all()}
+    assert best["Hong Kong Electronics"] == "KPe.005" and best["Namchongang Trading"] == "KPe.004"

@@ -25,6 +25,7 @@ from tatara.cycle.models import CycleYear, Subject
 from tatara.demo.kpi_data import build_kpis
 from tatara.emissions.demo_data import load_emissions_demo
 from tatara.export_control.demo_data import load_export_control_demo
+from tatara.screening.demo_data import load_batch_demo
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
@@ -324,6 +325,7 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
     kpis = build_kpis(users, units, system)
     load_emissions_demo(units, system)
     load_export_control_demo(users, units, system)
+    load_batch_demo(users, units)
     return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020, "kpis": kpis}
 
 
