@@ -25,11 +25,11 @@ from tatara.cycle.models import CycleYear, Subject
 from tatara.demo.kpi_data import build_kpis
 from tatara.emissions.demo_data import load_emissions_demo
 from tatara.export_control.demo_data import load_export_control_demo
-from tatara.screening.demo_data import load_batch_demo
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
 from tatara.organisation.roles import Role
+from tatara.screening.demo_data import load_batch_demo
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "tatara-demo"  # noqa: S105 - printed for the local demo only
