@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tatara.core.jobs import job_actor
@@ -175,3 +176,37 @@ def test_the_version_page_and_the_queue_link_the_job(
     assert 'data-testid="rescreen-jobs"' not in body and f"/jobs/{job.pk}/" not in body
     body = company.get(f"/screening/versions/{version.pk}/").content.decode()
     assert f"/jobs/{job.pk}/" not in body
+
+
+def test_a_list_update_puts_a_pending_override_back_to_the_officer(
+    open_transaction, watch_file, django_capture_on_commit_callbacks, officers, world
+):
+    from tatara.export_control.views import awaiting_decision, pending_overrides
+
+    _load(
+        watch_file("W-1,Sunrise Precision Machinery,,CN,,,,entity"),
+        django_capture_on_commit_callbacks,
+    )
+    transaction = Transaction.objects.get(pk=open_transaction.pk)
+    eco, risk = officers["eco2"], world.users["group_risk_officer"]
+    services.screen_transaction(actor=eco, transaction=transaction)
+    decision = services.decide(
+        actor=eco, transaction=transaction, decision_kind="clear", reason="A namesake"
+    )
+    assert decision.needs_second_approval
+    assert [d.pk for d in pending_overrides(risk)] == [decision.pk]
+    # the entry changes (a new alias): the transaction is screened again by the job
+    _load(
+        watch_file("W-1,Sunrise Precision Machinery,Sunrise PM,CN,,,,entity"),
+        django_capture_on_commit_callbacks,
+    )
+    assert services.latest_run(transaction).trigger == "rescreen"
+    assert pending_overrides(risk) == []
+    row = awaiting_decision(eco).get(pk=transaction.pk)
+    assert row.waiting_approval is False  # back in the officer's queue
+    client = Client()
+    client.force_login(risk)
+    page = client.get(f"/export-control/transactions/{transaction.pk}/").content.decode()
+    assert 'data-testid="decision-outdated"' in page and "/approve/" not in page
+    with pytest.raises(ValidationError):
+        services.approve_override(actor=risk, decision=decision)

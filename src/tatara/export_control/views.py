@@ -130,6 +130,7 @@ def pending_overrides(user: Any) -> list[Decision]:
         Decision.objects.visible_to(user, APPROVE)
         .filter(needs_second_approval=True, approved_at=None)
         .filter(pk=Subquery(newest.values("pk")[:1]))
+        .filter(screening_run=_latest_run_of("transaction"))  # not screened again since
         .exclude(decided_by_id=getattr(user, "pk", None))
         .select_related("transaction", "screening_run")
         .order_by("decided_at")
@@ -137,9 +138,24 @@ def pending_overrides(user: Any) -> list[Decision]:
     return list(found)
 
 
+def _latest_run_of(field: str) -> Subquery:
+    """The pk of the latest screening run of the transaction at OuterRef(field)."""
+    return Subquery(
+        ScreeningRun.objects.filter(transaction=OuterRef(field))
+        .order_by("-at", "-pk")
+        .values("pk")[:1]
+    )
+
+
 def awaiting_decision(user: Any) -> Any:
+    """Screened transactions awaiting a decision; `waiting_approval` when the latest decision
+    on the latest run is an override awaiting its second approval (a re-screening since, after
+    a list update say, makes that decision out of date: the officer decides again)."""
     pending = Decision.objects.filter(
-        transaction=OuterRef("pk"), needs_second_approval=True, approved_at=None
+        transaction=OuterRef("pk"),
+        needs_second_approval=True,
+        approved_at=None,
+        screening_run=_latest_run_of("transaction"),
     )
     return (
         Transaction.objects.visible_to(user, VIEW)
@@ -304,6 +320,10 @@ def _render_detail(
         transaction.decisions.select_related("decided_by", "approved_by", "screening_run")
     )
     newest = decisions[0] if decisions else None
+    for decision in decisions:  # a pending override decided on an older run is out of date
+        decision.outdated = decision.is_pending_approval and (
+            latest is None or decision.screening_run_id != latest.pk
+        )
     lines = list(
         TransactionLine.objects.filter(transaction=transaction)
         .select_related("item__control_row")
@@ -320,10 +340,10 @@ def _render_detail(
         run.list_labels = label_versions(run.list_versions, labels)
     open_ = transaction.shipped_on is None
     may_decide = open_ and latest is not None and can(user, REVIEW, transaction.org_unit)
+    awaiting_approval = newest is not None and newest.is_pending_approval and not newest.outdated
     may_approve = (
-        newest is not None
-        and newest.is_pending_approval
-        and newest.screening_run_id == (latest.pk if latest else None)
+        awaiting_approval
+        and newest is not None
         and newest.decided_by_id != user.pk
         and can(user, APPROVE, transaction.org_unit)
     )
@@ -343,6 +363,7 @@ def _render_detail(
             "end_use": highlight(transaction.end_use, [f.term for f in flags]),
             "decision_form": decision_form if may_decide else None,
             "may_approve": may_approve,
+            "awaiting_approval": awaiting_approval,
             "can_change": open_ and can(user, CHANGE, transaction.org_unit),
             "retention": newest.retention_until if newest else None,
             "retention_from_now": services.retention_until(timezone.localdate()),
@@ -556,7 +577,9 @@ def summary(request: HttpRequest) -> HttpResponse:
                 "statuses": [(label, status.get(v, 0)) for v, label in TransactionStatus.choices],
                 "decisions": [(label, kinds.get(v, 0)) for v, label in DecisionKind.choices],
                 "pending_approval": decisions.filter(
-                    needs_second_approval=True, approved_at=None
+                    needs_second_approval=True,
+                    approved_at=None,
+                    screening_run=_latest_run_of("transaction"),
                 ).count(),
                 "shipped": in_year.exclude(shipped_on=None).count(),
                 "violations": services.major_violations(year, viewer=request.user),
