@@ -213,6 +213,7 @@ class PartySerializer(serializers.ModelSerializer[Party]):
         fields = [
             "id",
             "org_unit",
+            "code",
             "name",
             "party_kind",
             "aliases",

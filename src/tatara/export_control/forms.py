@@ -93,6 +93,12 @@ class DecisionForm(BootstrapForm):
 
 class PartyForm(BootstrapForm):
     org_unit = UnitChoiceField(label=_("Owner unit"), queryset=OrgUnit.objects.none())
+    code = forms.CharField(
+        label=_("Party code"),
+        required=False,
+        max_length=60,
+        help_text=_("The ERP's customer or partner number (optional); unique within the unit."),
+    )
     name = forms.CharField(label=_("Name"), max_length=300)
     party_kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
     aliases = forms.CharField(
