@@ -83,7 +83,9 @@ def join_list(values: Iterable[str]) -> str:
 
 
 def join_mapping(value: dict[str, Any] | None) -> str:
-    return "\n".join(f"{k}: {v}" for k, v in (value or {}).items())
+    """The export's form of a mapping: `KEY: value` lines by key (PostgreSQL's jsonb does not
+    keep the order the keys were written in, so any other order would differ by database)."""
+    return "\n".join(f"{k}: {v}" for k, v in sorted((value or {}).items()))
 
 
 def text(row: Row, column: str, errors: Errors, limit: int | None = None) -> str:
