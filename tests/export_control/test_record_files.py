@@ -359,3 +359,16 @@ def test_cli_errors(world, officers, tmp_path, monkeypatch):
         call_command("export-control", "import-parties", str(bad), "--user", "auditor")
     with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         call_command("export-control", "export-parties", "-o", str(tmp_path / "x.json"))
+
+
+def test_the_admin_shows_the_party_code_read_only(officers, alpha, client):
+    from django.contrib.auth import get_user_model
+
+    services.create_party(
+        actor=officers["eco"], org_unit=alpha, code="ERP-5", name="Acme", screener=Screener()
+    )
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-not-used-1")
+    client.force_login(root)
+    page = client.get("/admin/export_control/party/?q=ERP-5").content.decode()
+    assert "ERP-5" in page and "Acme" in page
+    assert client.get("/admin/export_control/party/add/").status_code == 403
