@@ -1,7 +1,8 @@
 """REST API of the export_control area under /api/v1/export-control/: control rows and
 countries (read), items, parties (with their screening), transactions (create → screened; the
 latest run with its reasons), decisions (POST) and the second approval of an override
-(POST decisions/{id}/approve/). Thin over services; reads through the gate
+(POST decisions/{id}/approve/), and items and parties in and out of files (record_io_api.py:
+import/, import/{job}/, export/). Thin over services; reads through the gate
 ("export_control.view"), rows outside the caller's scope answer 404."""
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from tatara.export_control.models import (
     ScreeningRun,
     Transaction,
 )
+from tatara.export_control.record_io_api import RecordFilesMixin
 from tatara.organisation.models import OrgUnit
 
 VIEW = "export_control.view"
@@ -213,6 +215,7 @@ class PartySerializer(serializers.ModelSerializer[Party]):
         fields = [
             "id",
             "org_unit",
+            "code",
             "name",
             "party_kind",
             "aliases",
@@ -239,9 +242,10 @@ class _WriteViewSet(
         return super().create(request, *args, **kwargs)
 
 
-class ItemViewSet(mixins.UpdateModelMixin, _WriteViewSet):
+class ItemViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     """Items and technologies with their classification."""
 
+    records = "items"
     base_queryset = Item.objects.select_related("org_unit", "control_row")
     view_action = VIEW
     serializer_class = ItemSerializer
@@ -259,9 +263,10 @@ class ItemViewSet(mixins.UpdateModelMixin, _WriteViewSet):
         )
 
 
-class PartyViewSet(mixins.UpdateModelMixin, _WriteViewSet):
+class PartyViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     """Customers, consignees, end users and intermediaries, with their last screening."""
 
+    records = "parties"
     base_queryset = Party.objects.select_related("org_unit")
     view_action = VIEW
     serializer_class = PartySerializer

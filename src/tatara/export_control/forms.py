@@ -93,6 +93,12 @@ class DecisionForm(BootstrapForm):
 
 class PartyForm(BootstrapForm):
     org_unit = UnitChoiceField(label=_("Owner unit"), queryset=OrgUnit.objects.none())
+    code = forms.CharField(
+        label=_("Party code"),
+        required=False,
+        max_length=60,
+        help_text=_("The ERP's customer or partner number (optional); unique within the unit."),
+    )
     name = forms.CharField(label=_("Name"), max_length=300)
     party_kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
     aliases = forms.CharField(
@@ -332,3 +338,23 @@ def transaction_initial(transaction: Any) -> dict[str, Any]:
 
 class CountryDateForm(forms.Form):
     on = forms.DateField(label=_("On"), required=False, widget=DATE)
+
+
+class RecordImportForm(BootstrapForm):
+    """Upload a file of items or parties (record_import.py); it is checked and applied by a
+    background job."""
+
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    org_unit = UnitChoiceField(
+        label=_("Default unit"),
+        queryset=OrgUnit.objects.none(),
+        help_text=_("The owner unit of rows whose org_unit cell is empty."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (change nothing)"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        unit_field: Any = self.fields["org_unit"]
+        unit_field.queryset = units if units is not None else OrgUnit.objects.none()

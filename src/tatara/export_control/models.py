@@ -164,6 +164,12 @@ class Party(TranslatableModel):
     org_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner unit")
     )
+    code = models.CharField(
+        _("party code"),
+        max_length=60,
+        blank=True,
+        help_text=_("The ERP's customer or partner number; unique within the owner unit."),
+    )
     name = models.CharField(_("name"), max_length=300)
     party_kind = models.CharField(
         _("kind"), max_length=10, choices=PartyKind.choices, default=PartyKind.ENTITY
@@ -191,6 +197,13 @@ class Party(TranslatableModel):
         ordering = ["name"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "code"],
+                condition=~models.Q(code=""),
+                name="export_party_code_per_unit",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

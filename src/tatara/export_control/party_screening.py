@@ -135,3 +135,22 @@ def party_screen_from_stored(party: Any, roles: tuple[str, ...]) -> PartyScreen:
         outcome=party.screening_outcome or "clear",
         hits=tuple(HitInfo.from_json(h) for h in party.screening_hits or []),
     )
+
+
+def snapshot_screener() -> Screener:
+    """A screener for a batch (an import of a whole customer master): the screening service's
+    index of the active lists is taken at the first name and kept for the whole batch, where
+    `screen_name` would check the set of active versions in the database for every name."""
+    taken: list[Any] = []
+
+    def screen(name: str, **kwargs: Any) -> Any:
+        from tatara.screening.service import (  # type: ignore[import-not-found,unused-ignore]
+            active,
+            screen_with,
+        )
+
+        if not taken:
+            taken.append(active())
+        return screen_with(taken[0], name, **kwargs)
+
+    return screen

@@ -39,7 +39,7 @@ def parties(request: HttpRequest) -> HttpResponse:
     rows = visible(Party, request).select_related("org_unit")
     q = request.GET.get("q", "").strip()
     if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(country__iexact=q))
+        rows = rows.filter(Q(name__icontains=q) | Q(country__iexact=q) | Q(code__iexact=q))
     outcome = request.GET.get("screening", "")
     if outcome:
         rows = rows.filter(screening_outcome=outcome)
@@ -126,6 +126,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, CHANGE, party.org_unit):
         raise PermissionDenied
     initial = {
+        "code": party.code,
         "name": party.name,
         "party_kind": party.party_kind,
         "aliases": "\n".join(party.aliases or []),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tatara.export_control import record_views, views
+from tatara.export_control import record_io_views, record_views, views
 
 app_name = "export_control"
 
@@ -15,11 +15,19 @@ urlpatterns = [
     path("decisions/<int:pk>/approve/", views.approve, name="approve"),
     path("parties/", record_views.parties, name="parties"),
     path("parties/new/", record_views.party_new, name="party-new"),
+    path(
+        "parties/import/", record_io_views.records_import, {"what": "parties"}, name="party-import"
+    ),
+    path(
+        "parties/export/", record_io_views.records_export, {"what": "parties"}, name="party-export"
+    ),
     path("parties/<int:pk>/", record_views.party_detail, name="party"),
     path("parties/<int:pk>/edit/", record_views.party_edit, name="party-edit"),
     path("parties/<int:pk>/screen/", record_views.party_screen, name="party-screen"),
     path("items/", record_views.items, name="items"),
     path("items/new/", record_views.item_new, name="item-new"),
+    path("items/import/", record_io_views.records_import, {"what": "items"}, name="item-import"),
+    path("items/export/", record_io_views.records_export, {"what": "items"}, name="item-export"),
     path("items/<int:pk>/", record_views.item_detail, name="item"),
     path("items/<int:pk>/edit/", record_views.item_edit, name="item-edit"),
     path("countries/", views.countries, name="countries"),
