@@ -11,20 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in
 from tatara.core.permissions import SystemActor
 from tatara.cycle import services
 from tatara.cycle.models import Initiative
 from tatara.demo.builder import DEMO_PASSWORD, build_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def log_out(page: Page) -> None:
@@ -54,7 +47,7 @@ def test_rate_carry_forward_and_download_pdf(
     base = live_server.url
 
     # The owner (the parent company's risk officer) finds FY2019 and proposes a rating.
-    log_in(page, base, "officer-hm")
+    log_in(page, base, "officer-hm", DEMO_PASSWORD)
     page.get_by_role("link", name="CSR cycle").first.click()
     page.get_by_role("link", name="FY2019", exact=True).click()
     expect(
@@ -79,7 +72,7 @@ def test_rate_carry_forward_and_download_pdf(
     log_out(page)
 
     # The CSR Management Office confirms it with a different rating and a note.
-    log_in(page, base, "csr")
+    log_in(page, base, "csr", DEMO_PASSWORD)
     page.goto(f"{base}/cycle/initiatives/{demo_fy2019.pk}/")
     review = page.locator("form").filter(has=page.get_by_role("button", name="Confirm the rating"))
     review.get_by_label(re.compile("90% achieved")).check()

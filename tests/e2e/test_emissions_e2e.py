@@ -4,7 +4,6 @@ sees the calculated Scope 1 and Scope 2, and posts them to the KPIs as drafts.""
 from __future__ import annotations
 
 import io
-import os
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +11,7 @@ import factories as f
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.browser import shot
 from tatara.emissions import services
 from tatara.kpis.models import Observation
 from tatara.organisation.choices import UnitKind
@@ -25,7 +25,6 @@ FACTORS = (
     f"2019,{TOKYO},market,0.455,kg-CO2/kWh,MOE/METI list FY2019\n"
     "2019,default,location,0.000470,t-CO2/kWh,alternative value FY2019\n"
 )
-SHOTS = os.environ.get("TATARA_SCREENSHOTS", "")
 
 
 @pytest.fixture
@@ -39,11 +38,6 @@ def plant() -> Any:
         actor=f.SYSTEM, file=io.BytesIO(FACTORS.encode()), name="factors.csv"
     )
     return site
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def enter(page: Page, activity: str, quantity: str, unit: str, supplier: str = "") -> None:

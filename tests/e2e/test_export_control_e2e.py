@@ -7,7 +7,6 @@ transaction with a hit is blocked."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import factories as f
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in, shot
 from tatara.export_control import services
 from tatara.export_control.models import Transaction
 from tatara.organisation.choices import UnitKind
@@ -23,17 +23,11 @@ from tatara.screening.services import load_list
 
 pytestmark = [pytest.mark.e2e]
 
-SHOTS = os.environ.get("TATARA_SCREENSHOTS", "")
 WATCH_LIST = (
     "id,name,aliases,kind,note\n"
     "W-1,Orion Dynamics Trading LLC,Orion Dynamics,entity,procurement agent\n"
     "W-2,Blue Harbor Shipping Company,,entity,front company\n"
 )
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -68,14 +62,6 @@ def exports(tmp_path: Path) -> dict[str, Any]:
         )
         assert services.latest_run(made[reference]).outcome == "blocked"  # type: ignore[union-attr]
     return made
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def test_officer_clears_a_namesake_and_the_risk_officer_approves(

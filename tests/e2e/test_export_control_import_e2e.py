@@ -5,13 +5,12 @@ changed; the new parties are on the list. TATARA_SCREENSHOTS=DIR saves each page
 
 from __future__ import annotations
 
-import os
-
 import factories as f
 import pytest
 from export_control.screeners import Screener
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in, shot
 from tatara.export_control import record_import, services
 from tatara.export_control.models import Party
 from tatara.organisation.choices import UnitKind
@@ -19,7 +18,6 @@ from tatara.organisation.roles import Role
 
 pytestmark = [pytest.mark.e2e]
 
-SHOTS = os.environ.get("TATARA_SCREENSHOTS", "")
 BAD = (
     "code,name,org_unit,party_kind,aliases,country,date_of_birth,roles\n"
     "C-100,Acme Trading GmbH,,entity,Acme; ACME GmbH,Germany,,customer\n"
@@ -35,11 +33,6 @@ GOOD = (
 )
 
 
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
 @pytest.fixture
 def officer(monkeypatch):
     monkeypatch.setattr(record_import, "snapshot_screener", Screener)
@@ -51,14 +44,6 @@ def officer(monkeypatch):
         actor=user, org_unit=company, code="C-001", name="Metals Distribution KK", country="JP"
     )
     return user
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def upload(page: Page, text: str, check_only: bool) -> None:

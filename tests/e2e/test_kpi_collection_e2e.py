@@ -1,11 +1,9 @@
 """KPI data entry in Chromium: a site's officer enters a value and submits it; the Group Risk
 Management Officer approves it in the queue; the KPI page of the year then shows the figure.
-Screenshots of the pages go to $TATARA_SHOTS when it is set."""
+Screenshots of the pages go to $TATARA_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import factories as f
@@ -13,17 +11,11 @@ import pytest
 from kpi_data import small_group, target
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in, shot
 from tatara.kpis.choices import TargetKind
 from tatara.organisation.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("TATARA_SHOTS", "")
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -35,15 +27,6 @@ def site() -> dict[str, Any]:
     approver = f.UserFactory(username="approver")
     f.grant(approver, Role.GROUP_RISK_OFFICER, units["g"])
     return units
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def test_enter_submit_approve_and_see_the_figure(page: Page, live_server: Any, site: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from kpi_data import put, small_group, target
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in
 from tatara.kpis.choices import TargetKind
 from tatara.organisation.roles import Role
 
@@ -39,14 +40,6 @@ def kpi_year() -> dict[str, Any]:
     user = f.UserFactory(username="csr")
     f.grant(user, Role.CSR_ADMIN, g)
     return units
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def test_kpi_year_page_and_metric_chart(page: Page, live_server: Any, kpi_year: Any) -> None:

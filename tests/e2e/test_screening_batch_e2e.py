@@ -6,7 +6,6 @@ reviewed result is downloaded."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from e2e.browser import log_in, shot
 from tatara.organisation.choices import UnitKind
 from tatara.organisation.roles import Role
 from tatara.screening.models import BatchAlert
@@ -22,7 +22,6 @@ from tatara.screening.services import load_list
 
 pytestmark = [pytest.mark.e2e]
 
-SHOTS = os.environ.get("TATARA_SCREENSHOTS", "")
 WATCH_LIST = (
     "id,name,aliases,kind,note\n"
     "W-1,Orion Dynamics Trading LLC,Orion Dynamics,entity,procurement agent\n"
@@ -34,11 +33,6 @@ CUSTOMERS = (
     "Yamada Seiki Co. Ltd,JP\n"
     "Blue Harbor Shipping Co.,AE\n"
 )
-
-
-def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -55,14 +49,6 @@ def setup(tmp_path: Path) -> dict[str, Any]:
     customers = tmp_path / "customers.csv"
     customers.write_text(CUSTOMERS, encoding="utf-8")
     return {"customers": customers}
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def test_batch_upload_review_and_second_approval(

@@ -277,3 +277,15 @@ def test_list_pages_make_a_bounded_number_of_queries(
         ):
             with django_assert_max_num_queries(16):
                 assert client.get(url).status_code == 200
+
+
+def test_the_record_forms_mark_their_tab(officers, data):
+    client = client_for(officers["eco"])
+    for path, label in (
+        ("/export-control/parties/new/", "Parties"),
+        ("/export-control/items/new/", "Items"),
+    ):
+        body = client.get(path).content.decode()
+        assert (
+            f'active" aria-current="page" href="/export-control/{label.lower()}/">{label}<' in body
+        )

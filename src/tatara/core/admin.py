@@ -1,6 +1,30 @@
+"""Admin of the shared kernel, and `ReadOnlyAdmin` for the areas: records written only by
+services (which hold the gate, the checks and the domain events) are listed, searched and
+shown with their row history in the admin, never added, changed or deleted there."""
+
+from typing import Any
+
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from tatara.core.models import AuditEvent, FiscalYear
+
+
+class ReadOnly:
+    """No adding, changing or deleting in the admin."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Lists, search and row history; nothing written here."""
 
 
 @admin.register(FiscalYear)
@@ -9,16 +33,7 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "actor_label", "verb", "target_repr"]
     list_filter = ["verb"]
     search_fields = ["target_repr", "actor_label"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

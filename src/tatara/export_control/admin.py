@@ -2,23 +2,10 @@
 services.py (the gate, the screening of parties and the audit events live there), from the
 pages, the API, the CLI or an import."""
 
-from typing import Any
-
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from tatara.core.admin import ReadOnlyAdmin
 from tatara.export_control.models import Item, Party
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Party)

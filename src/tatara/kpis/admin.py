@@ -2,25 +2,10 @@
 services (kpis.services), which check the gate, validate units and record the domain events;
 metrics and legal parameters are reference data loaded from kpis/data/ by migrations."""
 
-from typing import Any
-
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from tatara.core.admin import ReadOnlyAdmin
 from tatara.kpis.models import LegalParameter, Metric, Observation, Target
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Lists, search and row history; no adding, changing or deleting here."""
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Metric)

@@ -1,23 +1,10 @@
 """Admin for screening lists: read-only. Versions are written by `screening.services.load_list`
 (the gate, the diff and the audit event live there)."""
 
-from typing import Any
-
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from tatara.screening.models import ListVersion, ScreeningList
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+from tatara.core.admin import ReadOnlyAdmin
+from tatara.screening.models import BatchAlert, BatchScreening, ListVersion, ScreeningList
 
 
 @admin.register(ScreeningList)
@@ -41,3 +28,18 @@ class ListVersionAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["screening_list", "status"]
     exclude = ["diff"]
+
+
+@admin.register(BatchScreening)
+class BatchScreeningAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "org_unit", "created_at", "created_by_label"]
+    list_select_related = ["org_unit"]
+    search_fields = ["file_name"]
+
+
+@admin.register(BatchAlert)
+class BatchAlertAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "row", "name", "outcome", "best_score", "status", "decided_by_label"]
+    list_filter = ["status", "outcome"]
+    search_fields = ["name"]
+    list_select_related = ["batch"]
