@@ -305,3 +305,15 @@ def test_the_api_upload_takes_the_unit(un: Any, world: Any, eco: Any) -> None:
     upload = SimpleUploadedFile("erp.csv", INPUT.encode())
     refused = client.post("/api/v1/screening/batch/", {"file": upload, "org_unit": "bravo"})
     assert refused.status_code == 400 and "org_unit" in refused.json()
+
+
+def test_the_review_page_in_japanese(un: Any, world: Any, eco: Any) -> None:
+    from django.conf import settings
+
+    found = screened(world, eco["eco"])
+    officer = client_for(eco["eco"])
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    page = officer.get(f"/screening/batch/{found.pk}/").content.decode()
+    assert "の確認" in page and "該当なし：問題なしとする" in page
+    assert "国連安全保障理事会 統合制裁リスト" in page and "個人" in page  # list and kind names
+    assert "UN Security Council consolidated list" not in page
