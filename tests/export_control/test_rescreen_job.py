@@ -210,3 +210,26 @@ def test_a_list_update_puts_a_pending_override_back_to_the_officer(
     assert 'data-testid="decision-outdated"' in page and "/approve/" not in page
     with pytest.raises(ValidationError):
         services.approve_override(actor=risk, decision=decision)
+
+
+def test_the_system_job_reads_in_the_viewers_language(
+    open_transaction, watch_file, django_capture_on_commit_callbacks, group_officer
+):
+    from django.conf import settings
+
+    _load(
+        watch_file("W-1,Sunrise Precision Machinery,,CN,,,,entity"),
+        django_capture_on_commit_callbacks,
+    )
+    job = Job.objects.get(kind=rescreen.JOB_KIND)
+    client = Client()
+    client.force_login(group_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    body = client.get("/export-control/").content.decode()
+    assert "Re-screen parties" not in body and "の更新に伴う取引当事者の再審査" in body
+    assert "影響あり1件" in body
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "の更新に伴う取引当事者の再審査" in page and "影響あり1件" in page
+    transaction = Transaction.objects.get(pk=open_transaction.pk)
+    detail = client.get(f"/export-control/transactions/{transaction.pk}/").content.decode()
+    assert "自社ウォッチリストの更新が" in detail  # the list by its name, not its code "custom"

@@ -28,7 +28,7 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -359,6 +359,29 @@ def _finish_succeeded(job: Job, progress: Progress, outcome: JobOutcome) -> None
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+# How a kind words its label and summary in the reader's language, from its params and result
+# (a job's stored label and summary are in the language of whoever started it; a system job's
+# in the default language). Kinds without a wording show what is stored.
+Wording = Callable[[Job], tuple[str, str]]
+_WORDINGS: dict[str, Wording] = {}
+
+
+def register_wording(kind: str, wording: Wording) -> None:
+    _WORDINGS[kind] = wording
+
+
+def wording_of(job: Job) -> tuple[str, str]:
+    """(label, summary) of the job in the active language."""
+    stored = (job.label, str((job.result or {}).get("summary", "") or ""))
+    wording = _WORDINGS.get(job.kind)
+    if wording is None:
+        return stored
+    try:
+        label, summary = wording(job)
+    except (KeyError, TypeError, ValueError):
+        return stored
+    return label or stored[0], (summary if job.status == JobStatus.SUCCEEDED else stored[1])
 
 
 def _may_see(viewer: Any, job: Job) -> bool:

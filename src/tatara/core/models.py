@@ -188,6 +188,19 @@ class Job(models.Model):
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
 
     @property
+    def display_label(self) -> str:
+        """The label in the reader's language (core.jobs.register_wording), else as stored."""
+        from tatara.core.jobs import wording_of
+
+        return wording_of(self)[0]
+
+    @property
+    def display_summary(self) -> str:
+        from tatara.core.jobs import wording_of
+
+        return wording_of(self)[1]
+
+    @property
     def started_by_label(self) -> str:
         """Who started it, for people: the user's name, or the system actor."""
         if self.created_by is not None:

@@ -182,7 +182,7 @@ def queue_rescreen(change: ListChange) -> Job | None:
     if change.version_id is None or not Party.objects.exists():
         return None
     root = OrgUnit.objects.filter(parent=None).order_by("pk").first()
-    name = change.list_name or change.source
+    name = _list_label(change.source) if change.source else change.list_name
     return start_job(
         actor=ACTOR,
         kind=JOB_KIND,
@@ -219,6 +219,36 @@ def run_rescreen(*, job: Job, report: Reporter) -> JobOutcome:
     return JobOutcome(summary=summary, details={"counts": counts, "runs": runs[:1000]})
 
 
+def _list_label(source: str) -> str:
+    from tatara.screening.choices import ListSource
+
+    try:
+        return str(ListSource(source).label)
+    except ValueError:
+        return source
+
+
+def wording(job: Job) -> tuple[str, str]:
+    """The job's label and summary in the reader's language (core.jobs.register_wording)."""
+    label = _("Re-screen parties after the update of %(list)s") % {
+        "list": _list_label(job.params["source"])
+    }
+    counts = (job.result or {}).get("counts")
+    summary = (
+        _(
+            "%(parties)s parties checked: %(affected)s affected, "
+            "%(runs)s open transactions screened again"
+        )
+        % {
+            key: number_format(counts[key], force_grouping=True)
+            for key in ("parties", "affected", "runs")
+        }
+        if counts
+        else ""
+    )
+    return label, summary
+
+
 def on_list_update(change: ListChange) -> None:
     """The callback registered with the screening service."""
     job = queue_rescreen(change)
@@ -227,6 +257,8 @@ def on_list_update(change: ListChange) -> None:
 
 
 def connect() -> None:
+    from tatara.core.jobs import register_wording
     from tatara.screening.service import register_rescreen
 
     register_rescreen(on_list_update)
+    register_wording(JOB_KIND, wording)
