@@ -20,7 +20,7 @@ from tatara.screening.matching import (
     score_pair,
 )
 from tatara.screening.matching.countries import country_key
-from tatara.screening.matching.normalize import ABJAD, INITIAL, PARTICLE, SYLLABIC
+from tatara.screening.matching.normalize import ABJAD, GENERIC, INITIAL, PARTICLE, SYLLABIC
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "dev"
 
@@ -351,3 +351,70 @@ def test_country_keys() -> None:
     )
     assert country_key("Russian Federation") == "RU"
     assert country_key("Atlantis") == "atlantis"
+
+
+# --- retrieval among many names sharing a common word ------------------------------------------
+# Each list below holds more names sharing the query's common word than retrieval hands to the
+# scorer (RETRIEVE = 20); the wanted entry is filed last, so it wins no tie by its position.
+
+FILLER = [f.upper() for f in FAMILY]  # 35 distinct words
+
+
+def _crowded(fillers: list[str], target: str, kind: str = "person") -> MatchIndex:
+    records = [rec(f"f{i}", name, kind=kind) for i, name in enumerate(fillers)]
+    records.append(rec("want", target, kind=kind))
+    return MatchIndex.build(records)
+
+
+def _rank_of_wanted(index: MatchIndex, query: str) -> int | None:
+    keys = [h.key for h in index.screen(query, limit=10, threshold=0.0, explain=False)]
+    return keys.index("test:want") if "test:want" in keys else None
+
+
+def test_a_particle_adds_to_names_its_words_reached() -> None:
+    # "el" does not open candidates, but among the many "Ahmed" names it prefers those with it
+    index = _crowded([f"AHMED, {w.title()}" for w in FILLER], "EL TILEMSI, Ahmed")
+    assert _rank_of_wanted(index, "El Ahmed") == 0
+
+
+def test_an_initial_counts_in_retrieval() -> None:
+    fillers = [f"AHMAD, {w.title()}" for w in FILLER if not w.startswith("M")]
+    index = _crowded(fillers, "MIRZAYI, Ahmad")
+    assert _rank_of_wanted(index, "M. Ahmad") == 0
+
+
+def test_a_repeated_query_word_counts_once_per_list_word() -> None:
+    index = _crowded([f"UMAR, {w.title()}" for w in FILLER], "ABU UMAR, Umar")
+    assert _rank_of_wanted(index, "Umar Umar") == 0
+
+
+def test_an_initial_glued_to_the_next_word_is_no_match() -> None:
+    # "A. Andrey" glued is "aandrey", one typo from "andrey": it must not count again
+    index = _crowded([f"{w}, Andrey" for w in FILLER], "ARESHEV, Andrey Grigoryevich")
+    assert _rank_of_wanted(index, "A. Andrey Grigoryevich") == 0
+
+
+def test_glued_list_words_do_not_count_twice() -> None:
+    # the list names are also filed glued ("yuanyu"); the query's own glued pair must not
+    # meet those a second time
+    fillers = [f"FU YUAN YU {n}" for n in range(7800, 7840)]
+    index = _crowded(fillers, "FU YUAN YU 7898", kind="vessel")
+    assert _rank_of_wanted(index, "Yuan Yu 7898 Fu") == 0
+
+
+def test_a_query_word_counts_once_per_name() -> None:
+    # "abdul" meets "abd" (variant) and the glued "abdal" of "abd al-x": one match, not two
+    index = _crowded([f"ABD AL-{w}" for w in FILLER], "WAHAB, Zabihullah Abdul")
+    assert _rank_of_wanted(index, "Wahab Abdul") == 0
+
+
+def test_legal_form_words_out_of_order_are_generic() -> None:
+    n = normalize("Stock Company Obukhovskoye Joint")
+    assert n.classes == (GENERIC, GENERIC, 0, GENERIC)
+    assert normalize("JOINT-STOCK COPANY KBSM").classes[:2] == (GENERIC, GENERIC)
+    index = _crowded(
+        [f"JOINT STOCK BANK {w}" for w in FILLER],
+        "JOINT STOCK COMPANY OBUKHOVSKOYE",
+        kind="entity",
+    )
+    assert _rank_of_wanted(index, "Stock Company Obukhovskoye Joint") == 0

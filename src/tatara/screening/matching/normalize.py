@@ -187,6 +187,17 @@ GENERIC_WORDS = frozenset(
         "firm",
         "establishment",
         "est",
+        # words of legal forms, left over when the form is not written whole or in order
+        # ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one
+        "joint",
+        "stock",
+        "liability",
+        "obshchestvo",
+        "aktsionernoe",
+        "aktsionernoye",
+        "otvetstvennostyu",
+        "ogranichennoy",
+        "ogranichennoi",
     ]
 )
 

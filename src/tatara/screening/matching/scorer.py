@@ -55,6 +55,7 @@ ENDING = 0.7  # names differing only in a final vowel
 _VOWELS = frozenset("aeiou")
 LEGAL_MISMATCH = 0.04
 MIN_TOKEN_SIM = 0.6  # below this two tokens do not match at all
+INITIAL_SIM = 0.7  # an initial against a name with that first letter
 
 EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED = (
     "exact",
@@ -98,7 +99,7 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         if a[0] == b[0] and not (a.isdigit() or b.isdigit()):
-            return 0.7, INITIAL_MATCH
+            return INITIAL_SIM, INITIAL_MATCH
         return 0.0, ""
     if a.isdigit() or b.isdigit():
         return 0.0, ""
