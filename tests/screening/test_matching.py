@@ -418,3 +418,41 @@ def test_legal_form_words_out_of_order_are_generic() -> None:
         kind="entity",
     )
     assert _rank_of_wanted(index, "Stock Company Obukhovskoye Joint") == 0
+
+
+# --- ties: identical names on several entries ----------------------------------------------------
+
+
+def test_identical_names_form_one_group_and_the_primary_name_goes_first() -> None:
+    # four branches share the alias; "b3" is known by it as its primary name
+    index = MatchIndex.build(
+        [
+            rec("b1", "AL-AQSA ASBL", "AL-AQSA FOUNDATION", kind="entity"),
+            rec("b2", "AL-AQSA E.V.", "AL-AQSA FOUNDATION", kind="entity"),
+            rec("b3", "AL-AQSA FOUNDATION", "AL-AQSA ASBL", kind="entity"),
+            rec("b4", "STICHTING AL-AQSA", "Foundation, Al-Aqsa", kind="entity"),
+            rec("other", "AL-AQSA CHARITABLE FOUNDATION", kind="entity"),
+        ]
+    )
+    hits = index.screen("Al-Aqsa Foundation", threshold=0.0)
+    assert [h.entry_id for h in hits[:4]] == ["b3", "b1", "b2", "b4"]
+    # the same words in any order, the same score: one name group
+    assert [h.group for h in hits[:4]] == [0, 0, 0, 0]
+    assert hits[4].entry_id == "other" and hits[4].group == 1
+
+
+def test_different_names_with_equal_scores_stay_apart() -> None:
+    index = MatchIndex.build(
+        [
+            rec("1", "KIM, Myong Chol"),
+            rec("2", "KIM, Myong Gi"),
+            rec("3", "Kim Myong Gi", list_code="un"),
+        ]
+    )
+    hits = index.screen("Kim Myong", threshold=0.0)
+    assert len({h.score for h in hits}) == 1
+    groups = {h.key: h.group for h in hits}
+    assert groups["test:2"] == groups["un:3"] != groups["test:1"]
+    # a group stays together: no other entry between its members
+    order = [h.group for h in hits]
+    assert order == sorted(order)

@@ -25,7 +25,9 @@ query words glued count only against a list word neither meets alone ("patr ushe
 query's unmatched weight and the name's own unmatched weight costing as in the scorer, an
 initial counting for names with a word of its letter — go to the full scorer
 (:func:`scorer.score_names`), then evidence (country, birth date, kind) moves the score,
-and the best name per list entry becomes a :class:`Hit`.
+and the best name per list entry becomes a :class:`Hit`. Entries whose matched names have
+the same words and the same score form a name group (``Hit.group``) and stay together;
+ties go to the entry that carries the name as its primary name (:meth:`_rank_hits`).
 """
 
 from __future__ import annotations
@@ -149,6 +151,10 @@ class Hit:
     kind: str
     programmes: tuple[str, ...]
     reasons: tuple[str, ...] = field(default=())
+    #: Rank of the hit's name among the distinct names of this result, from 0: hits with the
+    #: same group matched the same words (in any order) with the same score — list entries
+    #: that no name-only screen can tell apart (see :meth:`MatchIndex._rank_hits`).
+    group: int = 0
 
     @property
     def is_alert(self) -> bool:
@@ -502,8 +508,10 @@ class MatchIndex:
         explain: bool = True,
     ) -> list[Hit]:
         """Ranked hits for one name: best score first, one per list entry, at most ``limit``,
-        none below ``threshold``. Evidence: ``country`` (name or ISO code), ``birth_date``
-        (date, "1965-03-01", "1965"), ``kind`` ("person" or "entity")."""
+        none below ``threshold``; entries with the same name and score together (one name
+        group, ``Hit.group``), primary names first among ties. Evidence: ``country`` (name
+        or ISO code), ``birth_date`` (date, "1965-03-01", "1965"), ``kind`` ("person" or
+        "entity")."""
         query = normalize(name)
         if query.is_empty:
             return []
@@ -523,19 +531,16 @@ class MatchIndex:
             if score < threshold:
                 continue
             prev = best.get(ri)
-            if prev is None or (score, base) > (prev[0], prev[1]):
+            primary = self.name_primary[ni]
+            if prev is None or (score, base, primary) > (
+                prev[0],
+                prev[1],
+                self.name_primary[prev[2]],
+            ):
                 best[ri] = (score, base, ni, ns)
-        ranked = sorted(
-            best.items(),
-            key=lambda kv: (
-                -kv[1][0],
-                -kv[1][1],
-                self.records[kv[0]].list_code,
-                self.records[kv[0]].entry_id,
-            ),
-        )[:limit]
+        ranked = self._rank_hits(best)[:limit]
         hits: list[Hit] = []
-        for ri, (score, base, ni, _ns) in ranked:
+        for group, ri, (score, base, ni, _ns) in ranked:
             record = self.records[ri]
             reasons: tuple[str, ...] = ()
             if explain:
@@ -554,9 +559,38 @@ class MatchIndex:
                     kind=record.kind,
                     programmes=tuple(record.programmes),
                     reasons=reasons,
+                    group=group,
                 )
             )
         return hits
+
+    def _rank_hits(
+        self, best: dict[int, tuple[float, float, int, NameScore]]
+    ) -> list[tuple[int, int, tuple[float, float, int, NameScore]]]:
+        """Entries best first, as (name group, record, (score, name score, name, detail)).
+
+        Entries whose matched names have the same words (in any order) and the same score
+        form one *name group*: nothing in the query can tell them apart (the same person on
+        two lists, a charity's branches under one name). Groups keep together; among groups
+        and entries that tie, a name that is an entry's primary name goes first (the list
+        knows the entry by it, not only as an alias), then list code and entry id."""
+        groups: dict[tuple[float, float, tuple[str, ...]], list[int]] = {}
+        for ri, (score, base, ni, _ns) in best.items():
+            words = tuple(sorted(self.names[ni].tokens))
+            groups.setdefault((score, base, words), []).append(ri)
+
+        def member(ri: int) -> tuple[bool, str, str]:
+            record = self.records[ri]
+            return (not self.name_primary[best[ri][2]], record.list_code, record.entry_id)
+
+        ordered = []
+        for (score, base, _words), members in groups.items():
+            members.sort(key=member)
+            ordered.append(((-score, -base, member(members[0])), members))
+        ordered.sort(key=lambda g: g[0])
+        return [
+            (group, ri, best[ri]) for group, (_key, members) in enumerate(ordered) for ri in members
+        ]
 
     def _evidence(
         self,
