@@ -18,9 +18,11 @@ from tatara.screening.matching import (
     MatchRecord,
     normalize,
     score_pair,
+    token_similarity,
 )
 from tatara.screening.matching.countries import country_key
 from tatara.screening.matching.normalize import ABJAD, GENERIC, INITIAL, PARTICLE, SYLLABIC
+from tatara.screening.matching.scorer import ENDING
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "dev"
 
@@ -456,3 +458,42 @@ def test_different_names_with_equal_scores_stay_apart() -> None:
     # a group stays together: no other entry between its members
     order = [h.group for h in hits]
     assert order == sorted(order)
+
+
+# --- another name, not a variant ----------------------------------------------------------------
+
+
+def test_a_cjk_name_has_no_optional_syllables() -> None:
+    # 林静 (Lin Jing) is not Lin Jing He: a syllable more is another given name
+    assert REPORT_THRESHOLD <= score_pair("静 林", "JING HE, Lin") < ALERT_THRESHOLD
+    assert score_pair("林静", "LIN, Jing") >= ALERT_THRESHOLD
+    # written in Latin letters the extra part may be a second given name, as for any name
+    assert score_pair("Lin Jing", "JING HE, Lin") >= ALERT_THRESHOLD
+
+
+def test_the_nisba_makes_another_name() -> None:
+    # Mohammadi (محمدی) is a family name made from Mohammad, Hosseini from Hossein
+    assert token_similarity("mhmdy", "muhammad", ABJAD)[0] == ENDING
+    assert token_similarity("mhmdy", "mohammadi", ABJAD)[0] == 0.9
+    assert token_similarity("husseini", "hossein")[0] == ENDING
+    assert score_pair("حسین محمدی", "MUHAMMAD, Hussein") < ALERT_THRESHOLD
+    assert score_pair("Hossein Mohammadi", "MUHAMMAD, Hussein") < ALERT_THRESHOLD
+    assert score_pair("حسین محمدی", "Hossein Mohammadi") >= ALERT_THRESHOLD
+    # a final ی is also a Persian final ā: موسی is Musa
+    assert token_similarity("mwsy", "musa", ABJAD)[0] == 0.9
+
+
+def test_a_long_vowel_written_in_arabic_script_must_be_there() -> None:
+    # حسین (hsyn) writes a long ī: Hossein, Husain, Husayn; not Ehsan or Hasan (h-s-n too)
+    for latin in ("hussein", "husain", "husayn", "hosein"):
+        assert token_similarity("hsyn", latin, ABJAD)[0] == 0.9, latin
+    for latin in ("ehsan", "hasan"):
+        assert token_similarity("hsyn", latin, ABJAD)[0] == 0.75, latin
+    assert token_similarity("hsn", "hasan", ABJAD)[0] == 0.9  # حسن Hasan
+    assert score_pair("حسین محمدی", "MOHAMMADI, Ehsan") < ALERT_THRESHOLD
+
+
+def test_a_gendered_ending_is_a_weak_match() -> None:
+    assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") >= REPORT_THRESHOLD
+    assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") < ALERT_THRESHOLD
+    assert score_pair("Antonio Rodriguez", "RODRIGUEZ, Antonio") == 1.0

@@ -375,10 +375,27 @@ _DOUBLE_RE = re.compile(r"(.)\1+")
 def skeleton(token: str, abjad: bool = False) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
     letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed."""
+    base = _skeleton_base(token)
+    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
+
+
+def _skeleton_base(token: str) -> str:
     base = _DOUBLE_RE.sub(r"\1", token)
     base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
-    base = base.replace("ph", "f").replace("ou", "u")
-    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
+    return base.replace("ph", "f").replace("ou", "u")
+
+
+def skeleton_gaps(token: str) -> list[str]:
+    """The letters between the consonants of ``skeleton(token, abjad=True)``: ``gaps[k]``
+    follows the k-th consonant (``gaps[0]`` precedes the first). ``hsyn`` → ``["", "",
+    "y", ""]``, ``hussein`` → ``["", "u", "ei", ""]``."""
+    gaps = [""]
+    for i, ch in enumerate(_skeleton_base(token)):
+        if ch in "aeiou" or (ch in "wy" and i):
+            gaps[-1] += ch
+        else:
+            gaps.append("")
+    return gaps
 
 
 @dataclass(frozen=True, slots=True)
