@@ -11,14 +11,14 @@ the project's parsers (about 38,000 names and aliases), builds the index, then m
   seed (``--seed`` for another sample); each is screened (name only, 10 hits) and counted
   found under three definitions, all printed:
   - strict: the original entry is among the first 3 entries (issue 4's definition);
-  - distinct names (since the matcher groups identical names): the entry is among the
-    entries of the first 3 *name groups* of the result — entries whose matched names have
-    the same words with the same score, which no name-only screen can tell apart (the
-    same person on OFAC and UN, a charity's nine branches under one name). Entries with
-    different names count separately even when their scores tie, so this is stricter
-    than the next one;
+  - distinct names (since the matcher groups identical names, ``Hit.group``): the entry
+    is among the entries of the first 3 *name groups* of the result — entries whose
+    matched names have the same words with the same score, which no name-only screen can
+    tell apart (the same person on OFAC and UN, a charity's nine branches under one
+    name). Identical names count once (unlike strict); different names count one each
+    even when their scores tie (unlike the next definition);
   - ties with the third hit (the earlier lenient figure): the entry is returned with a
-    score at least that of the third hit;
+    score at least that of the third hit, however many entries share that score;
 * false alerts per 100 clean names on the two 1,000-person negative files (hits at or above
   ALERT_THRESHOLD; name only, and with nationality + date of birth as evidence);
 * queries per second and p50/p95 latency on one core (pinned), several repetitions.
