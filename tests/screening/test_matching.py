@@ -497,3 +497,12 @@ def test_a_gendered_ending_is_a_weak_match() -> None:
     assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") >= REPORT_THRESHOLD
     assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") < ALERT_THRESHOLD
     assert score_pair("Antonio Rodriguez", "RODRIGUEZ, Antonio") == 1.0
+
+
+def test_spellings_apart_in_their_vowels_are_retrieved() -> None:
+    # "ie" written "y": a substitution and a deletion, beyond one deletion on each side
+    index = MatchIndex.build(
+        [rec("d", "DISTRIECOR S.A.S.", kind="entity"), rec("s", "EL SENOR DE LA SIERRA")]
+    )
+    assert [h.entry_id for h in index.screen("Distrycor S.A.S.")] == ["d"]
+    assert [h.entry_id for h in index.screen("Syrra", threshold=0.0)] == ["s"]

@@ -9,7 +9,8 @@ it. Three small maps lead from a query token to vocabulary tokens without a scan
   under itself and each string made by deleting one letter. A query token's own deletions
   looked up there find every vocabulary token within one edit, and the common two-edit
   cases (one deletion on each side: a substitution plus an insertion, a transposition);
-* the consonant skeleton, for query tokens written in an abjad (Arabic ``mhmd``).
+* the consonant skeleton, for query tokens written in an abjad (Arabic ``mhmd``) and for
+  Latin ones of five letters or more (spellings apart in their vowels: Sierra / Syrra).
 
 Two neighbouring tokens of each list name are also filed glued ("abd allah" under
 ``abdallah``, in posting lists of their own), so a query that writes them as one word still
@@ -78,6 +79,10 @@ STRONG_THRESHOLD = 0.92
 RETRIEVE = 20
 #: A token filed under more names than this only adds to names reached by rarer tokens.
 COMMON_POSTINGS = 1500
+#: Latin query tokens this long also look up their consonant skeleton: two spellings apart
+#: in their vowels only (Sierra / Syrra) are two edits, which the scorer allows from six
+#: letters but one deletion on each side does not reach; shorter skeletons select too little.
+SKELETON_MIN = 5
 
 # --- evidence ------------------------------------------------------------------------------
 
@@ -327,7 +332,7 @@ class MatchIndex:
             found.update(self.by_delete.get(token, ()))
             for d in _deletes(token):
                 found.update(self.by_delete.get(d, ()))
-        if script == ABJAD:
+        if script == ABJAD or (script == LATIN and len(token) >= SKELETON_MIN):
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
         out: dict[int, float] = {}
         tokens = self.tokens
