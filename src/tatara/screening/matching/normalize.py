@@ -13,7 +13,9 @@ Steps, in order:
    (Ltd, LLC, OOO, GmbH, JSC, "joint stock company", S.A., …) are removed from the tokens
    and kept apart as class tokens (``@ltd``, ``@jsc``, …) — a hint, never a match on their own.
 4. Every token gets a class — ordinary, particle (al, bin, de, van, …), generic company word
-   (company, group, holding, …), initial (one letter) or number — and a *variant key*: the
+   (company, group, holding, …, and the words of legal forms left over when the form is not
+   written whole or in order: joint, stock, obshchestvo, …), initial (one letter) or
+   number — and a *variant key*: the
    first spelling of its group in ``data/name_variants.txt`` (Mohammed, Muhamad → muhammad),
    else the token itself.
 
