@@ -682,7 +682,7 @@ def main() -> None:
     log("\ntargets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
     log(
         f"RESULT F1 {pairs['f1']:.3f} (P {pairs['p']:.3f} R {pairs['r']:.3f}; 2-fold {pairs['cv_f1']:.3f}; baseline {pairs['base_f1']:.3f}) | "
-        f"top3 {top3:.1%} strict, {top3_names:.1%} distinct names, {top3_tied:.1%} with ties (seed {args.seed}; baseline {base_top3:.1%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
+        f"top3 {top3:.2%} strict, {top3_names:.2%} distinct names, {top3_tied:.2%} with ties (seed {args.seed}; baseline {base_top3:.2%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
         f"{qps:,.0f} q/s wall, {cpu_qps:,.0f} per CPU-s, p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
         f"build {t_build:.1f} s, {len(index)} names | {peer_line}"
     )
