@@ -145,6 +145,15 @@ def test_initials() -> None:
     assert initial >= ALERT_THRESHOLD
 
 
+def test_an_initial_is_evidence_for_the_word_it_abbreviates() -> None:
+    # the list name with the given name "Y." stands for scores above the one without it
+    with_name = score_pair("Y. Abu Obeida", "Youcef Abu Obeida")
+    assert with_name > score_pair("Y. Abu Obeida", "Abu Obeida")
+    assert with_name > score_pair("Y. Abu Obeida", "Zaid Abu Obeida")
+    index = MatchIndex.build([rec("1", "Abu Obeida"), rec("2", "Youcef Abu Obeida")])
+    assert index.screen("Y. Abu Obeida")[0].entry_id == "2"
+
+
 def test_scores_are_symmetric_enough_and_bounded() -> None:
     for a, b in [("John Smith", "Smith John"), ("A", "B"), ("", "x")]:
         assert 0.0 <= score_pair(a, b) <= 1.0

@@ -13,7 +13,8 @@ Token level (:func:`token_similarity`), best first:
 * another name sharing most letters scores ``ENDING`` at most (a weak match): a final vowel
   apart (Antonio / Antonia) or one of them the other with the nisba -i (Mohammadi,
   Hosseini, Hamdi: family names made from Mohammad, Hossein, Hamid);
-* an initial against a name starting with that letter (0.7).
+* an initial against a name starting with that letter (0.7); the pair weighs as two
+  initials (the rest of the word abbreviated is neither for nor against).
 
 Name level (:func:`score_names`): tokens are aligned one to one, greedily by similarity
 (word order does not matter), then unmatched neighbours on one side are tried glued
@@ -284,9 +285,12 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
     for sim, i, j, how in cand:
         if q_used[i] or c_used[j]:
             continue
-        # an initial matches an initial or a given name, never a particle
+        # an initial matches an initial or any word with its letter (a particle too: a ~ al)
         q_used[i] = c_used[j] = True
-        w = wq[i] + wc[j]
+        # an initial holds one letter of the word it stands for: the pair weighs as two
+        # initials, the rest of the word is neither for nor against ("Y. Abu Obeida" is
+        # nearer "Youcef Abu Obeida" than "Abu Obeida", not farther)
+        w = 2.0 * min(wq[i], wc[j]) if how == INITIAL_MATCH else wq[i] + wc[j]
         num += sim * w
         den += w
         if how != INITIAL_MATCH and (q.classes[i] in (0, NUMBER) or c.classes[j] in (0, NUMBER)):
