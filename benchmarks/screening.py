@@ -8,7 +8,17 @@ the project's parsers (about 38,000 names and aliases), builds the index, then m
   a 2-fold estimate with the threshold chosen on the other half;
 * "altered list names in the top 3": list names changed by one light alteration (a typo,
   swapped word order, a dropped middle name, a transliteration variant, an initial), fixed
-  seed; each is screened and the original entry must be among the first 3 entries;
+  seed (``--seed`` for another sample); each is screened (name only, 10 hits) and counted
+  found under three definitions, all printed:
+  - strict: the original entry is among the first 3 entries (issue 4's definition);
+  - distinct names (since the matcher groups identical names, ``Hit.group``): the entry
+    is among the entries of the first 3 *name groups* of the result — entries whose
+    matched names have the same words with the same score, which no name-only screen can
+    tell apart (the same person on OFAC and UN, a charity's nine branches under one
+    name). Identical names count once (unlike strict); different names count one each
+    even when their scores tie (unlike the next definition);
+  - ties with the third hit (the earlier lenient figure): the entry is returned with a
+    score at least that of the third hit, however many entries share that score;
 * false alerts per 100 clean names on the two 1,000-person negative files (hits at or above
   ALERT_THRESHOLD; name only, and with nationality + date of birth as evidence);
 * queries per second and p50/p95 latency on one core (pinned), several repetitions.
@@ -28,6 +38,8 @@ the published reference figures are printed instead.
     .venv/bin/python benchmarks/screening.py            # full: 2,000 altered names
     .venv/bin/python benchmarks/screening.py --quick    # 300 altered, 300 negatives per file
     .venv/bin/python benchmarks/screening.py --peer-python /tmp/nkvenv/bin/python
+    .venv/bin/python benchmarks/screening.py --misses   # every top-3 miss and false alert
+    .venv/bin/python benchmarks/screening.py --seed 7   # another sample of altered names
     # the peer's venv lives outside the repo: python3 -m venv /tmp/nkvenv &&
     # /tmp/nkvenv/bin/pip install nomenklatura   (pyicu builds against libicu-dev)
 
@@ -255,9 +267,11 @@ def alter(name: str, kind: str, how: str, rnd: random.Random) -> str | None:
 ALTERATIONS = ("typo", "order", "drop_middle", "translit", "initial")
 
 
-def altered_queries(records: Sequence[MatchRecord], n: int) -> list[tuple[str, str, str]]:
-    """(altered name, alteration, record key), n of them, fixed seed."""
-    rnd = random.Random(SEED)
+def altered_queries(
+    records: Sequence[MatchRecord], n: int, seed: int = SEED
+) -> list[tuple[str, str, str]]:
+    """(altered name, alteration, record key), n of them, from ``seed``."""
+    rnd = random.Random(seed)
     names = [(r, name) for r in records for name, _q in r.names if len(name.split()) >= 2]
     out: list[tuple[str, str, str]] = []
     k = 0
@@ -276,6 +290,73 @@ def negatives() -> dict[str, list[dict[str, str]]]:
         f: list(csv.DictReader((DEV / f"negatives_{f}_1k.csv").open(encoding="utf-8")))
         for f in ("global", "us")
     }
+
+
+# --- found in the top 3: the definitions -------------------------------------------------------
+
+DEFINITIONS = ("strict", "names", "ties")
+DEFINITION_TEXT = {
+    "strict": "strict (entry among the first 3 entries)",
+    "names": "distinct names (entry in the first 3 name groups)",
+    "ties": "ties with the third hit (old lenient)",
+}
+
+
+def found_in_top3(hits: Sequence[Any], key: str) -> dict[str, bool]:
+    """Whether the entry ``key`` counts as found among ``hits`` under each definition (see
+    the module docstring)."""
+    keys = [h.key for h in hits]
+    at = keys.index(key) if key in keys else None
+    return {
+        "strict": at is not None and at < 3,
+        "names": at is not None and hits[at].group < 3,
+        "ties": at is not None and (at < 3 or (len(hits) >= 3 and hits[at].score >= hits[2].score)),
+    }
+
+
+def describe_miss(
+    how: str, query: str, key: str, hits: Sequence[Any], found: dict[str, bool]
+) -> list[str]:
+    """A miss for --misses: the query, the wanted entry's place, the hits with their groups."""
+    keys = [h.key for h in hits]
+    if key in keys:
+        h = hits[keys.index(key)]
+        place = f"rank {keys.index(key) + 1}, name group {h.group + 1}, {h.score:.3f} ({h.matched_name!r})"
+    else:
+        place = "not among the 10 hits"
+    also = ", ".join(d for d in DEFINITIONS if found[d]) or "none"
+    lines = [f"{how}: {query!r} -> want {key}: {place}; found under: {also}"]
+    for i, h in enumerate(hits[:6]):
+        lines.append(f"      {i + 1}. g{h.group + 1} {h.score:.3f} {h.key} {h.matched_name!r}")
+    return lines
+
+
+def altered_names(
+    index: MatchIndex, altered: Sequence[tuple[str, str, str]], seed: int, misses: bool
+) -> dict[str, float]:
+    """Screen the altered names (ours) and print the rates under every definition."""
+    log(f"\n== altered list names ({len(altered)}, seed {seed}) ==")
+    per_how: dict[str, dict[str, list[bool]]] = {d: defaultdict(list) for d in DEFINITIONS}
+    lines: list[str] = []
+    for q, how, key in altered:
+        hits = index.screen(q, limit=10, threshold=0.0, explain=False)
+        found = found_in_top3(hits, key)
+        for d in DEFINITIONS:
+            per_how[d][how].append(found[d])
+        if not found["strict"]:
+            lines += describe_miss(how, q, key, hits, found)
+    rates = {d: sum(sum(v) for v in per_how[d].values()) / len(altered) for d in DEFINITIONS}
+    for d in DEFINITIONS:
+        log(
+            f"ours      top-3, {DEFINITION_TEXT[d]:50} {rates[d]:.2%}   "
+            + "  ".join(f"{h} {sum(v) / len(v):.1%}" for h, v in per_how[d].items())
+        )
+    missed = {d: sum(1 for v in per_how[d].values() for ok in v if not ok) for d in DEFINITIONS}
+    log("ours      misses: " + ", ".join(f"{d} {missed[d]}" for d in DEFINITIONS))
+    if misses:
+        for line in lines:
+            log(line if line.startswith(" ") else "  miss " + line)
+    return rates
 
 
 # --- the two screeners -------------------------------------------------------------------------
@@ -608,7 +689,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer queries")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of the speed run")
     parser.add_argument("--peer-python", default=os.environ.get("TATARA_PEER_PYTHON", ""))
-    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--misses",
+        "--show-misses",
+        dest="misses",
+        action="store_true",
+        help="print every top-3 miss (strict) and every name-only false alert",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help=f"seed of the altered names (default {SEED})"
+    )
     args = parser.parse_args()
     n_altered, n_neg = (300, 300) if args.quick else (2000, 1000)
     try:
@@ -641,27 +731,14 @@ def main() -> None:
     pairs = name_pairs()
 
     # queries
-    altered = altered_queries(records, n_altered)
+    altered = altered_queries(records, n_altered, args.seed)
     neg = negatives()
     neg_rows = {k: v[:n_neg] for k, v in neg.items()}
     key_of = {r.key: ri for ri, r in enumerate(records)}
 
     # altered names, ours
-    log(f"\n== altered list names ({len(altered)}, seed {SEED}) ==")
-    per_how: dict[str, list[bool]] = defaultdict(list)
-    misses: list[str] = []
-    tied = 0  # found, or tied in score with the third hit (names several entries share)
-    for q, how, key in altered:
-        hits = index.screen(q, limit=10, threshold=0.0, explain=False)
-        keys = [h.key for h in hits]
-        ok = key in keys[:3]
-        per_how[how].append(ok)
-        if ok or (key in keys and len(hits) >= 3 and hits[keys.index(key)].score >= hits[2].score):
-            tied += 1
-        if not ok:
-            misses.append(f"{how}: {q!r} -> want {key}, got {[(h.key, h.score) for h in hits]}")
-    top3 = sum(sum(v) for v in per_how.values()) / len(altered)
-    top3_tied = tied / len(altered)
+    rates = altered_names(index, altered, args.seed, args.misses)
+    top3, top3_names, top3_tied = rates["strict"], rates["names"], rates["ties"]
     # baseline
     base_ok: dict[str, list[bool]] = defaultdict(list)
     scan_cands: list[list[int]] = []
@@ -671,18 +748,10 @@ def main() -> None:
         if args.peer_python:
             scan_cands.append(scan.candidates(q))
     base_top3 = sum(sum(v) for v in base_ok.values()) / len(altered)
-    log(f"ours      top-3 counting ties with the third hit: {top3_tied:.2%}")
     log(
-        f"ours      top-3: {top3:.2%}   "
-        + "  ".join(f"{h} {sum(v) / len(v):.1%}" for h, v in per_how.items())
-    )
-    log(
-        f"baseline  top-3: {base_top3:.2%}   "
+        f"baseline  top-3, {DEFINITION_TEXT['strict']:50} {base_top3:.2%}   "
         + "  ".join(f"{h} {sum(v) / len(v):.1%}" for h, v in base_ok.items())
     )
-    if args.show_misses:
-        for line in misses[:40]:
-            log("  miss " + line)
 
     # negatives
     log(f"\n== clean names ({', '.join(f'{k} {len(v)}' for k, v in neg_rows.items())}) ==")
@@ -723,7 +792,7 @@ def main() -> None:
         f"ours      false alerts per 100: {fa:.2f} name only, {fa_ev:.2f} with nationality + birth date + kind (alert >= {ALERT_THRESHOLD})"
     )
     log(f"baseline  false alerts per 100: {fa_base:.2f} (token_sort_ratio >= {BASELINE_ALERT:.0f})")
-    for line in examples[:8]:
+    for line in examples if args.misses else examples[:8]:
         log("  alert " + line)
 
     # speed
@@ -774,14 +843,15 @@ def main() -> None:
 
     targets = [
         ("F1 > 0.80", pairs["f1"] > 0.80),
-        ("top-3 >= 99%", top3 >= 0.99),
+        ("top-3 >= 99% (strict)", top3 >= 0.99),
+        ("top-3 >= 99% (distinct names)", top3_names >= 0.99),
         ("false alerts <= 0.2/100", fa <= 0.2),
         (">= 1,000 q/s (wall)", qps >= 1000),
     ]
     log("\ntargets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
     log(
         f"RESULT F1 {pairs['f1']:.3f} (P {pairs['p']:.3f} R {pairs['r']:.3f}; 2-fold {pairs['cv_f1']:.3f}; baseline {pairs['base_f1']:.3f}) | "
-        f"top3 {top3:.1%}, {top3_tied:.1%} with ties (baseline {base_top3:.1%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
+        f"top3 {top3:.2%} strict, {top3_names:.2%} distinct names, {top3_tied:.2%} with ties (seed {args.seed}; baseline {base_top3:.2%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
         f"{qps:,.0f} q/s wall, {cpu_qps:,.0f} per CPU-s, p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
         f"build {t_build:.1f} s, {len(index)} names | {peer_line}"
     )

@@ -18,9 +18,11 @@ from tatara.screening.matching import (
     MatchRecord,
     normalize,
     score_pair,
+    token_similarity,
 )
 from tatara.screening.matching.countries import country_key
-from tatara.screening.matching.normalize import ABJAD, INITIAL, PARTICLE, SYLLABIC
+from tatara.screening.matching.normalize import ABJAD, GENERIC, INITIAL, PARTICLE, SYLLABIC
+from tatara.screening.matching.scorer import ENDING
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "dev"
 
@@ -141,6 +143,15 @@ def test_initials() -> None:
     assert full == 1.0
     assert initial > wrong
     assert initial >= ALERT_THRESHOLD
+
+
+def test_an_initial_is_evidence_for_the_word_it_abbreviates() -> None:
+    # the list name with the given name "Y." stands for scores above the one without it
+    with_name = score_pair("Y. Abu Obeida", "Youcef Abu Obeida")
+    assert with_name > score_pair("Y. Abu Obeida", "Abu Obeida")
+    assert with_name > score_pair("Y. Abu Obeida", "Zaid Abu Obeida")
+    index = MatchIndex.build([rec("1", "Abu Obeida"), rec("2", "Youcef Abu Obeida")])
+    assert index.screen("Y. Abu Obeida")[0].entry_id == "2"
 
 
 def test_scores_are_symmetric_enough_and_bounded() -> None:
@@ -351,3 +362,156 @@ def test_country_keys() -> None:
     )
     assert country_key("Russian Federation") == "RU"
     assert country_key("Atlantis") == "atlantis"
+
+
+# --- retrieval among many names sharing a common word ------------------------------------------
+# Each list below holds more names sharing the query's common word than retrieval hands to the
+# scorer (RETRIEVE = 20); the wanted entry is filed last, so it wins no tie by its position.
+
+FILLER = [f.upper() for f in FAMILY]  # 35 distinct words
+
+
+def _crowded(fillers: list[str], target: str, kind: str = "person") -> MatchIndex:
+    records = [rec(f"f{i}", name, kind=kind) for i, name in enumerate(fillers)]
+    records.append(rec("want", target, kind=kind))
+    return MatchIndex.build(records)
+
+
+def _rank_of_wanted(index: MatchIndex, query: str) -> int | None:
+    keys = [h.key for h in index.screen(query, limit=10, threshold=0.0, explain=False)]
+    return keys.index("test:want") if "test:want" in keys else None
+
+
+def test_a_particle_adds_to_names_its_words_reached() -> None:
+    # "el" does not open candidates, but among the many "Ahmed" names it prefers those with it
+    index = _crowded([f"AHMED, {w.title()}" for w in FILLER], "EL TILEMSI, Ahmed")
+    assert _rank_of_wanted(index, "El Ahmed") == 0
+
+
+def test_an_initial_counts_in_retrieval() -> None:
+    fillers = [f"AHMAD, {w.title()}" for w in FILLER if not w.startswith("M")]
+    index = _crowded(fillers, "MIRZAYI, Ahmad")
+    assert _rank_of_wanted(index, "M. Ahmad") == 0
+
+
+def test_a_repeated_query_word_counts_once_per_list_word() -> None:
+    index = _crowded([f"UMAR, {w.title()}" for w in FILLER], "ABU UMAR, Umar")
+    assert _rank_of_wanted(index, "Umar Umar") == 0
+
+
+def test_an_initial_glued_to_the_next_word_is_no_match() -> None:
+    # "A. Andrey" glued is "aandrey", one typo from "andrey": it must not count again
+    index = _crowded([f"{w}, Andrey" for w in FILLER], "ARESHEV, Andrey Grigoryevich")
+    assert _rank_of_wanted(index, "A. Andrey Grigoryevich") == 0
+
+
+def test_glued_list_words_do_not_count_twice() -> None:
+    # the list names are also filed glued ("yuanyu"); the query's own glued pair must not
+    # meet those a second time
+    fillers = [f"FU YUAN YU {n}" for n in range(7800, 7840)]
+    index = _crowded(fillers, "FU YUAN YU 7898", kind="vessel")
+    assert _rank_of_wanted(index, "Yuan Yu 7898 Fu") == 0
+
+
+def test_a_query_word_counts_once_per_name() -> None:
+    # "abdul" meets "abd" (variant) and the glued "abdal" of "abd al-x": one match, not two
+    index = _crowded([f"ABD AL-{w}" for w in FILLER], "WAHAB, Zabihullah Abdul")
+    assert _rank_of_wanted(index, "Wahab Abdul") == 0
+
+
+def test_legal_form_words_out_of_order_are_generic() -> None:
+    n = normalize("Stock Company Obukhovskoye Joint")
+    assert n.classes == (GENERIC, GENERIC, 0, GENERIC)
+    assert normalize("JOINT-STOCK COPANY KBSM").classes[:2] == (GENERIC, GENERIC)
+    index = _crowded(
+        [f"JOINT STOCK BANK {w}" for w in FILLER],
+        "JOINT STOCK COMPANY OBUKHOVSKOYE",
+        kind="entity",
+    )
+    assert _rank_of_wanted(index, "Stock Company Obukhovskoye Joint") == 0
+
+
+# --- ties: identical names on several entries ----------------------------------------------------
+
+
+def test_identical_names_form_one_group_and_the_primary_name_goes_first() -> None:
+    # four branches share the alias; "b3" is known by it as its primary name
+    index = MatchIndex.build(
+        [
+            rec("b1", "AL-AQSA ASBL", "AL-AQSA FOUNDATION", kind="entity"),
+            rec("b2", "AL-AQSA E.V.", "AL-AQSA FOUNDATION", kind="entity"),
+            rec("b3", "AL-AQSA FOUNDATION", "AL-AQSA ASBL", kind="entity"),
+            rec("b4", "STICHTING AL-AQSA", "Foundation, Al-Aqsa", kind="entity"),
+            rec("other", "AL-AQSA CHARITABLE FOUNDATION", kind="entity"),
+        ]
+    )
+    hits = index.screen("Al-Aqsa Foundation", threshold=0.0)
+    assert [h.entry_id for h in hits[:4]] == ["b3", "b1", "b2", "b4"]
+    # the same words in any order, the same score: one name group
+    assert [h.group for h in hits[:4]] == [0, 0, 0, 0]
+    assert hits[4].entry_id == "other" and hits[4].group == 1
+
+
+def test_different_names_with_equal_scores_stay_apart() -> None:
+    index = MatchIndex.build(
+        [
+            rec("1", "KIM, Myong Chol"),
+            rec("2", "KIM, Myong Gi"),
+            rec("3", "Kim Myong Gi", list_code="un"),
+        ]
+    )
+    hits = index.screen("Kim Myong", threshold=0.0)
+    assert len({h.score for h in hits}) == 1
+    groups = {h.key: h.group for h in hits}
+    assert groups["test:2"] == groups["un:3"] != groups["test:1"]
+    # a group stays together: no other entry between its members
+    order = [h.group for h in hits]
+    assert order == sorted(order)
+
+
+# --- another name, not a variant ----------------------------------------------------------------
+
+
+def test_a_cjk_name_has_no_optional_syllables() -> None:
+    # 林静 (Lin Jing) is not Lin Jing He: a syllable more is another given name
+    assert REPORT_THRESHOLD <= score_pair("静 林", "JING HE, Lin") < ALERT_THRESHOLD
+    assert score_pair("林静", "LIN, Jing") >= ALERT_THRESHOLD
+    # written in Latin letters the extra part may be a second given name, as for any name
+    assert score_pair("Lin Jing", "JING HE, Lin") >= ALERT_THRESHOLD
+
+
+def test_the_nisba_makes_another_name() -> None:
+    # Mohammadi (محمدی) is a family name made from Mohammad, Hosseini from Hossein
+    assert token_similarity("mhmdy", "muhammad", ABJAD)[0] == ENDING
+    assert token_similarity("mhmdy", "mohammadi", ABJAD)[0] == 0.9
+    assert token_similarity("husseini", "hossein")[0] == ENDING
+    assert score_pair("حسین محمدی", "MUHAMMAD, Hussein") < ALERT_THRESHOLD
+    assert score_pair("Hossein Mohammadi", "MUHAMMAD, Hussein") < ALERT_THRESHOLD
+    assert score_pair("حسین محمدی", "Hossein Mohammadi") >= ALERT_THRESHOLD
+    # a final ی is also a Persian final ā: موسی is Musa
+    assert token_similarity("mwsy", "musa", ABJAD)[0] == 0.9
+
+
+def test_a_long_vowel_written_in_arabic_script_must_be_there() -> None:
+    # حسین (hsyn) writes a long ī: Hossein, Husain, Husayn; not Ehsan or Hasan (h-s-n too)
+    for latin in ("hussein", "husain", "husayn", "hosein"):
+        assert token_similarity("hsyn", latin, ABJAD)[0] == 0.9, latin
+    for latin in ("ehsan", "hasan"):
+        assert token_similarity("hsyn", latin, ABJAD)[0] == 0.75, latin
+    assert token_similarity("hsn", "hasan", ABJAD)[0] == 0.9  # حسن Hasan
+    assert score_pair("حسین محمدی", "MOHAMMADI, Ehsan") < ALERT_THRESHOLD
+
+
+def test_a_gendered_ending_is_a_weak_match() -> None:
+    assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") >= REPORT_THRESHOLD
+    assert score_pair("Antonia Rodriguez", "RODRIGUEZ, Antonio") < ALERT_THRESHOLD
+    assert score_pair("Antonio Rodriguez", "RODRIGUEZ, Antonio") == 1.0
+
+
+def test_spellings_apart_in_their_vowels_are_retrieved() -> None:
+    # "ie" written "y": a substitution and a deletion, beyond one deletion on each side
+    index = MatchIndex.build(
+        [rec("d", "DISTRIECOR S.A.S.", kind="entity"), rec("s", "EL SENOR DE LA SIERRA")]
+    )
+    assert [h.entry_id for h in index.screen("Distrycor S.A.S.")] == ["d"]
+    assert [h.entry_id for h in index.screen("Syrra", threshold=0.0)] == ["s"]

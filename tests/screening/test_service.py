@@ -34,6 +34,17 @@ def test_a_known_un_name_with_a_typo_is_a_strong_hit(un: Any, db: None) -> None:
     assert result.to_json()["hits"][0]["list_entry_id"] == "CDi.006"
 
 
+def test_a_hit_view_carries_its_name_group() -> None:
+    names = ["AL-AQSA FOUNDATION", "AL-AQSA FOUNDATION", "AL-AQSA CHARITABLE FOUNDATION"]
+    index = MatchIndex.build(
+        MatchRecord(f"k{i}", "un", f"QDe.{i}", ((name, "strong"),), "entity")
+        for i, name in enumerate(names)
+    )
+    views = [service.hit_view(h, {"un": "UN"}) for h in index.screen("Al-Aqsa Foundation")]
+    assert [v.group for v in views] == [0, 0, 1]
+    assert views[2].to_json()["group"] == 1
+
+
 def test_a_clean_name_is_clear(un: Any, db: None) -> None:
     result = service.screen_name("Hanako Yamamoto", country="JP", kind="person")
     assert result.outcome == "clear"

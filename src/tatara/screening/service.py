@@ -80,6 +80,9 @@ class HitView:
     kind: str
     programmes: tuple[str, ...]
     reasons: tuple[str, ...]
+    # hits with the same group matched the same name with the same score (entries no
+    # name-only screen can tell apart: the same person on two lists, branches of one body)
+    group: int = 0
 
     @property
     def level(self) -> str:
@@ -106,6 +109,7 @@ class HitView:
             "kind": self.kind,
             "programmes": list(self.programmes),
             "reasons": list(self.reasons),
+            "group": self.group,
         }
 
 
@@ -290,6 +294,7 @@ def hit_view(hit: Hit, list_names: Mapping[str, str]) -> HitView:
         kind=hit.kind,
         programmes=tuple(hit.programmes),
         reasons=tuple(hit.reasons),
+        group=hit.group,
     )
 
 

@@ -9,17 +9,26 @@ it. Three small maps lead from a query token to vocabulary tokens without a scan
   under itself and each string made by deleting one letter. A query token's own deletions
   looked up there find every vocabulary token within one edit, and the common two-edit
   cases (one deletion on each side: a substitution plus an insertion, a transposition);
-* the consonant skeleton, for query tokens written in an abjad (Arabic ``mhmd``).
+* the consonant skeleton, for query tokens written in an abjad (Arabic ``mhmd``) and for
+  Latin ones of five letters or more (spellings apart in their vowels: Sierra / Syrra).
 
 Two neighbouring tokens of each list name are also filed glued ("abd allah" under
-``abdallah``), so a query that writes them as one word still reaches the name.
+``abdallah``, in posting lists of their own), so a query that writes them as one word still
+reaches the name.
 
 Query (:meth:`MatchIndex.screen`): each query token's vocabulary matches are scored with the
 same token similarity as the scorer; their posting lists add the token's weight × similarity
-to each name (rarest tokens first; a very common token only adds to names already reached
-when the query has rarer ones). The best ``RETRIEVE`` names by that sum go to the full scorer
+to each name, once per name by the token's best match there (rarest tokens first; a very
+common token, and a particle when the query has real words, only add to names already
+reached; a word the query gives twice counts twice only for names holding it twice). Two
+query words glued count only against a list word neither meets alone ("patr ushev" ~
+``patrushev``). The best ``RETRIEVE`` names by the score that sum would give them — the
+query's unmatched weight and the name's own unmatched weight costing as in the scorer, an
+initial counting for names with a word of its letter — go to the full scorer
 (:func:`scorer.score_names`), then evidence (country, birth date, kind) moves the score,
-and the best name per list entry becomes a :class:`Hit`.
+and the best name per list entry becomes a :class:`Hit`. Entries whose matched names have
+the same words and the same score form a name group (``Hit.group``) and stay together;
+ties go to the entry that carries the name as its primary name (:meth:`_rank_hits`).
 """
 
 from __future__ import annotations
@@ -45,8 +54,10 @@ from .normalize import (
 )
 from .scorer import (
     EXACT,
+    EXTRA_LIST,
     EXTRA_QUERY,
     INITIAL_MATCH,
+    INITIAL_SIM,
     JOINED,
     MIN_TOKEN_SIM,
     WEIGHTS,
@@ -68,6 +79,10 @@ STRONG_THRESHOLD = 0.92
 RETRIEVE = 20
 #: A token filed under more names than this only adds to names reached by rarer tokens.
 COMMON_POSTINGS = 1500
+#: Latin query tokens this long also look up their consonant skeleton: two spellings apart
+#: in their vowels only (Sierra / Syrra) are two edits, which the scorer allows from six
+#: letters but one deletion on each side does not reach; shorter skeletons select too little.
+SKELETON_MIN = 5
 
 # --- evidence ------------------------------------------------------------------------------
 
@@ -80,6 +95,10 @@ KIND_MISMATCH = 0.10
 WEAK_ALIAS = 0.03  # a list's own "weak" / "low quality" alias counts a little less
 
 PERSON = "person"
+
+#: A retrieval group, one per query token (or two glued): (names walked, query token weight,
+#: [(vocabulary token, similarity, posting list)] best first, whether glued names are walked).
+_Group = tuple[int, float, list[tuple[int, float, list[int]]], bool]
 
 
 class RecordLike(Protocol):
@@ -137,6 +156,10 @@ class Hit:
     kind: str
     programmes: tuple[str, ...]
     reasons: tuple[str, ...] = field(default=())
+    #: Rank of the hit's name among the distinct names of this result, from 0: hits with the
+    #: same group matched the same words (in any order) with the same score — list entries
+    #: that no name-only screen can tell apart (see :meth:`MatchIndex._rank_hits`).
+    group: int = 0
 
     @property
     def is_alert(self) -> bool:
@@ -195,6 +218,20 @@ def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _letter_bit(letter: str) -> int:
+    return 1 << (ord(letter) - 97) if "a" <= letter <= "z" else 0
+
+
+def _letters(name: NormName) -> int:
+    """Bit mask of the first letters of a name's words (not particles): what an initial in
+    a query can stand for."""
+    mask = 0
+    for token, cls in zip(name.tokens, name.classes, strict=True):
+        if cls != PARTICLE:
+            mask |= _letter_bit(token[0])
+    return mask
+
+
 class MatchIndex:
     """An in-memory index of list names (see the module docstring)."""
 
@@ -205,9 +242,15 @@ class MatchIndex:
         self.names: list[NormName] = []
         self.name_record: list[int] = []
         self.name_weak: list[bool] = []
+        self.name_primary: list[bool] = []  # the record's primary name (its first)
+        self.name_weight: list[float] = []  # total token weight, for the retrieval bound
+        self.name_filed: list[tuple[int, ...]] = []  # ids of its tokens
+        self.name_glued: list[tuple[int, ...]] = []  # ids of its glued neighbours
+        self.name_letters: list[int] = []  # bit mask of its words' first letters
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
-        self.postings: list[list[int]] = []
+        self.postings: list[list[int]] = []  # token id -> names holding the token
+        self.glued: dict[int, list[int]] = {}  # token id -> names holding it as two words
         self.by_variant: dict[str, list[int]] = {}
         self.by_delete: dict[str, list[int]] = {}
         self.by_skeleton: dict[str, list[int]] = {}
@@ -238,7 +281,7 @@ class MatchIndex:
         births = (_date_tuple(b) for b in record.birth_dates)
         self.record_births.append(tuple(b for b in births if b))
         seen: set[tuple[str, ...]] = set()
-        for name, quality in record.names:
+        for position, (name, quality) in enumerate(record.names):
             norm = normalize(name)
             if norm.is_empty or norm.tokens in seen:
                 continue
@@ -247,10 +290,18 @@ class MatchIndex:
             self.names.append(norm)
             self.name_record.append(ri)
             self.name_weak.append(quality == "weak")
-            filed: set[str] = set(norm.tokens)
-            filed.update(a + b for a, b in zip(norm.tokens, norm.tokens[1:], strict=False))
-            for token in filed:
-                self.postings[self._token_id(token)].append(ni)
+            self.name_primary.append(position == 0)
+            self.name_weight.append(sum(WEIGHTS[c] for c in norm.classes))
+            ids = tuple(sorted({self._token_id(token) for token in norm.tokens}))
+            for tid in ids:
+                self.postings[tid].append(ni)
+            pairs = {a + b for a, b in itertools.pairwise(norm.tokens)}
+            glued = tuple(sorted({self._token_id(t) for t in pairs} - set(ids)))
+            for tid in glued:
+                self.glued.setdefault(tid, []).append(ni)
+            self.name_filed.append(ids)
+            self.name_glued.append(glued)
+            self.name_letters.append(_letters(norm))
 
     def _finish(self) -> None:
         for tid, token in enumerate(self.tokens):
@@ -281,7 +332,7 @@ class MatchIndex:
             found.update(self.by_delete.get(token, ()))
             for d in _deletes(token):
                 found.update(self.by_delete.get(d, ()))
-        if script == ABJAD:
+        if script == ABJAD or (script == LATIN and len(token) >= SKELETON_MIN):
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
         out: dict[int, float] = {}
         tokens = self.tokens
@@ -292,51 +343,79 @@ class MatchIndex:
         return out
 
     def candidates(self, query: NormName, limit: int = RETRIEVE, floor: float = 0.0) -> list[int]:
-        """Name ids worth scoring for ``query``, best first (retrieval only). With ``floor``,
-        names that cannot reach it are left out: a name's retrieval sum ``a`` (query weight
+        """Name ids worth scoring for ``query``, best first (retrieval only).
+
+        Each query token's vocabulary matches add ``weight × similarity`` to the names that
+        hold them (rarest tokens first; a token on more than ``COMMON_POSTINGS`` names, and a
+        particle when the query has real words, only add to names already reached). With
+        ``floor``, names that cannot reach it are left out: a name's sum ``a`` (query weight
         matched, at most) bounds its score by ``2a / (2a + EXTRA_QUERY * (W - a))``, W the
-        query's total weight."""
-        groups: list[tuple[int, float, dict[int, float]]] = []  # (postings, weight, matches)
+        query's total weight. The best ``limit`` of the rest are ranked by the score they
+        would get if what matched matched exactly (see :meth:`_rank`)."""
+        groups: list[_Group] = []
         toks = query.tokens
+        found: list[dict[int, float]] = []
+        repeated: list[tuple[float, dict[int, float], int]] = []  # (weight, matches, k-th)
         for i, token in enumerate(toks):
             cls = query.classes[i]
-            if cls == INITIAL:
-                continue
-            matches = self._token_matches(token, query.scripts[i])  # skeletons: vs Latin
-            if matches:
-                size = sum(len(self.postings[t]) for t in matches)
-                weight = WEIGHTS[cls]
-                groups.append((size, weight, matches))
-        for a, b in itertools.pairwise(toks):
+            matches = {} if cls == INITIAL else self._token_matches(token, query.scripts[i])
+            found.append(matches)
+            k = toks[:i].count(token)
+            if matches and k:
+                # "Umar Umar": the second one counts only for names holding two such words
+                repeated.append((WEIGHTS[cls], matches, k + 1))
+            elif matches:
+                groups.append(self._group(WEIGHTS[cls], matches, glued=True))
+        for i, (a, b) in enumerate(itertools.pairwise(toks)):
             glued = a + b
             if len(glued) >= 4:
-                matches = self._token_matches(glued, LATIN)
+                # two query words glued meet one list word that neither meets alone ("patr
+                # ushev" ~ patrushev; not "a andrey" ~ andrey), and not two glued list words
+                # (those meet the two query words one by one)
+                matches = {
+                    t: sim
+                    for t, sim in self._token_matches(glued, LATIN).items()
+                    if t not in found[i] and t not in found[i + 1]
+                }
                 if matches:
-                    size = sum(len(self.postings[t]) for t in matches)
-                    groups.append((size, 1.0, matches))
+                    groups.append(self._group(1.0, matches, glued=False))
+        groups = [g for g in groups if g[0]]
         if not groups:
             return []
         groups.sort(key=lambda g: (g[0], -g[1]))
-        if all(WEIGHTS[c] <= WEIGHTS[PARTICLE] for c in query.classes) is False:
-            # particles alone do not open candidates when the query has real words
-            groups = [g for g in groups if g[1] > WEIGHTS[PARTICLE]] or groups
+        # particles do not open candidates when the query has real words; they only add to
+        # the names the real words reached ("el ahmed" prefers names holding both)
+        opening = [g for g in groups if g[1] > WEIGHTS[PARTICLE]]
+        trailing = [g for g in groups if g[1] <= WEIGHTS[PARTICLE]]
+        if not opening:
+            opening, trailing = trailing, []
         acc: dict[int, float] = {}
-        postings = self.postings
-        for size, weight, matches in groups:
-            if size > COMMON_POSTINGS and acc:
-                for t, sim in matches.items():
-                    add = weight * sim
-                    for ni in postings[t]:
-                        if ni in acc:
-                            acc[ni] += add
-            else:
-                for t, sim in matches.items():
-                    add = weight * sim
-                    get = acc.get
-                    for ni in postings[t]:
-                        acc[ni] = get(ni, 0.0) + add
+        for group in opening:
+            if group[0] > COMMON_POSTINGS and acc:
+                self._add_to_reached(acc, group)
+                continue
+            _size, weight, walks, _glued = group
+            get = acc.get
+            if len(walks) == 1:
+                _t, sim, plist = walks[0]
+                add = weight * sim
+                for ni in plist:
+                    acc[ni] = get(ni, 0.0) + add
+                continue
+            # one query token counts once per name, by its best match there
+            best: dict[int, float] = {}
+            for _t, sim, plist in walks:
+                for ni in plist:
+                    if ni not in best:
+                        best[ni] = sim
+            for ni, sim in best.items():
+                acc[ni] = get(ni, 0.0) + weight * sim
+        for group in trailing:
+            self._add_to_reached(acc, group)
+        for weight, matches, k in repeated:
+            self._add_repeated(acc, weight, matches, k)
+        total = sum(WEIGHTS[c] for c in query.classes)
         if floor > 0.0:
-            total = sum(WEIGHTS[c] for c in query.classes)
             initials = sum(WEIGHTS[c] for c in query.classes if c == INITIAL)
             e = EXTRA_QUERY
             need = floor * e * total / (2.0 - 2.0 * floor + floor * e) - initials
@@ -344,11 +423,84 @@ class MatchIndex:
                 acc = {n: v for n, v in acc.items() if v >= need}
         if len(acc) <= limit:
             return sorted(acc, key=lambda n: (-acc[n], n))
+        return self._rank(query, acc, total, limit)
+
+    def _rank(
+        self,
+        query: NormName,
+        acc: dict[int, float],
+        total: float,
+        limit: int,
+    ) -> list[int]:
+        """The ``limit`` names of ``acc`` with the best estimated score: the scorer's formula
+        applied as if what matched matched exactly, so the query's unmatched weight costs
+        ``EXTRA_QUERY`` and the name's own unmatched weight ``EXTRA_LIST``. A long name that
+        holds every query token is not pushed out by short names holding only the commonest
+        one. An initial in the query counts for names with a word of that letter."""
+        bits = [
+            _letter_bit(t) for t, c in zip(query.tokens, query.classes, strict=True) if c == INITIAL
+        ]
+        letters, weights = self.name_letters, self.name_weight
+        w_init = WEIGHTS[INITIAL] * INITIAL_SIM
+        eq, el = EXTRA_QUERY, EXTRA_LIST
+
+        def estimate(n: int) -> float:
+            a = acc[n]
+            for bit in bits:
+                if letters[n] & bit:
+                    a += w_init
+            a = min(a, total)
+            return 2.0 * a / (2.0 * a + eq * (total - a) + el * max(0.0, weights[n] - a))
+
+        return heapq.nsmallest(limit, acc, key=lambda n: (-estimate(n), n))
+
+    def _group(self, weight: float, matches: dict[int, float], glued: bool) -> _Group:
+        """A retrieval group: the posting lists to walk for one query token, best match
+        first; ``glued`` also walks the names that hold the match as two glued words."""
+        walks: list[tuple[int, float, list[int]]] = []
+        for t in sorted(matches, key=lambda t: (-matches[t], t)):
+            sim = matches[t]
+            if self.postings[t]:
+                walks.append((t, sim, self.postings[t]))
+            if glued and t in self.glued:
+                walks.append((t, sim, self.glued[t]))
+        size = sum(len(plist) for _t, _s, plist in walks)
+        return (size, weight, walks, glued)
+
+    def _add_repeated(
+        self, acc: dict[int, float], weight: float, matches: dict[int, float], k: int
+    ) -> None:
+        """A query word given ``k`` times adds its weight again to the names reached that
+        hold ``k`` words it matches (a list word is matched once)."""
+        sims = {self.tokens[t]: sim for t, sim in matches.items()}
         names = self.names
-        # prefer names whose own size is close to the query's: a sum over a long name is cheap
-        return heapq.nsmallest(
-            limit, acc, key=lambda n: (-acc[n] / (1.0 + 0.15 * len(names[n].tokens)), n)
-        )
+        for ni in acc:
+            held = sorted((sims[t] for t in names[ni].tokens if t in sims), reverse=True)
+            if len(held) >= k:
+                acc[ni] += weight * held[k - 1]
+
+    def _add_to_reached(self, acc: dict[int, float], group: _Group) -> None:
+        """Add a group's ``weight × sim`` (its best token there) to the names already in
+        ``acc`` that hold one of its tokens, walking whichever is shorter: the posting lists
+        or the names reached."""
+        size, weight, walks, glued = group
+        if len(acc) * len(walks) < size:
+            filed, glued_ids = self.name_filed, self.name_glued
+            for ni in acc:
+                held = filed[ni]
+                held_glued = glued_ids[ni] if glued else ()
+                for t, sim, _plist in walks:
+                    if t in held or t in held_glued:
+                        acc[ni] += weight * sim
+                        break
+        else:
+            done: set[int] = set()
+            for _t, sim, plist in walks:
+                add = weight * sim
+                for ni in plist:
+                    if ni in acc and ni not in done:
+                        done.add(ni)
+                        acc[ni] += add
 
     def screen(
         self,
@@ -361,8 +513,10 @@ class MatchIndex:
         explain: bool = True,
     ) -> list[Hit]:
         """Ranked hits for one name: best score first, one per list entry, at most ``limit``,
-        none below ``threshold``. Evidence: ``country`` (name or ISO code), ``birth_date``
-        (date, "1965-03-01", "1965"), ``kind`` ("person" or "entity")."""
+        none below ``threshold``; entries with the same name and score together (one name
+        group, ``Hit.group``), primary names first among ties. Evidence: ``country`` (name
+        or ISO code), ``birth_date`` (date, "1965-03-01", "1965"), ``kind`` ("person" or
+        "entity")."""
         query = normalize(name)
         if query.is_empty:
             return []
@@ -382,19 +536,16 @@ class MatchIndex:
             if score < threshold:
                 continue
             prev = best.get(ri)
-            if prev is None or (score, base) > (prev[0], prev[1]):
+            primary = self.name_primary[ni]
+            if prev is None or (score, base, primary) > (
+                prev[0],
+                prev[1],
+                self.name_primary[prev[2]],
+            ):
                 best[ri] = (score, base, ni, ns)
-        ranked = sorted(
-            best.items(),
-            key=lambda kv: (
-                -kv[1][0],
-                -kv[1][1],
-                self.records[kv[0]].list_code,
-                self.records[kv[0]].entry_id,
-            ),
-        )[:limit]
+        ranked = self._rank_hits(best)[:limit]
         hits: list[Hit] = []
-        for ri, (score, base, ni, _ns) in ranked:
+        for group, ri, (score, base, ni, _ns) in ranked:
             record = self.records[ri]
             reasons: tuple[str, ...] = ()
             if explain:
@@ -413,9 +564,38 @@ class MatchIndex:
                     kind=record.kind,
                     programmes=tuple(record.programmes),
                     reasons=reasons,
+                    group=group,
                 )
             )
         return hits
+
+    def _rank_hits(
+        self, best: dict[int, tuple[float, float, int, NameScore]]
+    ) -> list[tuple[int, int, tuple[float, float, int, NameScore]]]:
+        """Entries best first, as (name group, record, (score, name score, name, detail)).
+
+        Entries whose matched names have the same words (in any order) and the same score
+        form one *name group*: nothing in the query can tell them apart (the same person on
+        two lists, a charity's branches under one name). Groups keep together; among groups
+        and entries that tie, a name that is an entry's primary name goes first (the list
+        knows the entry by it, not only as an alias), then list code and entry id."""
+        groups: dict[tuple[float, float, tuple[str, ...]], list[int]] = {}
+        for ri, (score, base, ni, _ns) in best.items():
+            words = tuple(sorted(self.names[ni].tokens))
+            groups.setdefault((score, base, words), []).append(ri)
+
+        def member(ri: int) -> tuple[bool, str, str]:
+            record = self.records[ri]
+            return (not self.name_primary[best[ri][2]], record.list_code, record.entry_id)
+
+        ordered = []
+        for (score, base, _words), members in groups.items():
+            members.sort(key=member)
+            ordered.append(((-score, -base, member(members[0])), members))
+        ordered.sort(key=lambda g: g[0])
+        return [
+            (group, ri, best[ri]) for group, (_key, members) in enumerate(ordered) for ri in members
+        ]
 
     def _evidence(
         self,

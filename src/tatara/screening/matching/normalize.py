@@ -13,7 +13,9 @@ Steps, in order:
    (Ltd, LLC, OOO, GmbH, JSC, "joint stock company", S.A., …) are removed from the tokens
    and kept apart as class tokens (``@ltd``, ``@jsc``, …) — a hint, never a match on their own.
 4. Every token gets a class — ordinary, particle (al, bin, de, van, …), generic company word
-   (company, group, holding, …), initial (one letter) or number — and a *variant key*: the
+   (company, group, holding, …, and the words of legal forms left over when the form is not
+   written whole or in order: joint, stock, obshchestvo, …), initial (one letter) or
+   number — and a *variant key*: the
    first spelling of its group in ``data/name_variants.txt`` (Mohammed, Muhamad → muhammad),
    else the token itself.
 
@@ -187,6 +189,17 @@ GENERIC_WORDS = frozenset(
         "firm",
         "establishment",
         "est",
+        # words of legal forms, left over when the form is not written whole or in order
+        # ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one
+        "joint",
+        "stock",
+        "liability",
+        "obshchestvo",
+        "aktsionernoe",
+        "aktsionernoye",
+        "otvetstvennostyu",
+        "ogranichennoy",
+        "ogranichennoi",
     ]
 )
 
@@ -364,10 +377,27 @@ _DOUBLE_RE = re.compile(r"(.)\1+")
 def skeleton(token: str, abjad: bool = False) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
     letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed."""
+    base = _skeleton_base(token)
+    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
+
+
+def _skeleton_base(token: str) -> str:
     base = _DOUBLE_RE.sub(r"\1", token)
     base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
-    base = base.replace("ph", "f").replace("ou", "u")
-    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
+    return base.replace("ph", "f").replace("ou", "u")
+
+
+def skeleton_gaps(token: str) -> list[str]:
+    """The letters between the consonants of ``skeleton(token, abjad=True)``: ``gaps[k]``
+    follows the k-th consonant (``gaps[0]`` precedes the first). ``hsyn`` → ``["", "",
+    "y", ""]``, ``hussein`` → ``["", "u", "ei", ""]``."""
+    gaps = [""]
+    for i, ch in enumerate(_skeleton_base(token)):
+        if ch in "aeiou" or (ch in "wy" and i):
+            gaps[-1] += ch
+        else:
+            gaps.append("")
+    return gaps
 
 
 @dataclass(frozen=True, slots=True)
