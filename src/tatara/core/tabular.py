@@ -75,6 +75,37 @@ def read_source(source: str | Path | IO[bytes], name: str | None = None) -> tupl
 
 
 @dataclass
+class ImportCounts:
+    """What an import did to the rows of a file, and its one-line summary for people. An area
+    adds its own counts by subclassing and appends them in `details()`."""
+
+    what: str
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+
+    def details(self) -> str:
+        return ""
+
+    def summary(self) -> str:
+        text = _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
+            "file": self.file,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        text += self.details()
+        if self.dry_run:
+            text += _(" (dry run: nothing was stored)")
+        return text
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
 class Row:
     """One data row: its 1-based line/row number as a person sees it in the file."""
 

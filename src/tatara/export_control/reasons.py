@@ -28,7 +28,7 @@ def _outcome(value: Any) -> str:
     return str(dict(Outcome.choices).get(value, value))
 
 
-def _list_name(value: str) -> str:
+def list_name(value: str) -> str:
     """A list named by its source code ("ofac-sdn") or by its stored English name, in the
     active language; any other name as it is."""
     from tatara.screening.choices import ListSource
@@ -44,7 +44,7 @@ def _list_name(value: str) -> str:
 def _values(params: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(params)
     if values.get("list"):
-        values["list"] = _list_name(str(values["list"]))
+        values["list"] = list_name(str(values["list"]))
     if "roles" in values:
         values["roles"] = _roles(values["roles"])
     if "outcome" in values:

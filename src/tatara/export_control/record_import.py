@@ -36,6 +36,7 @@ from tatara.core.audit import record_event
 from tatara.core.permissions import ALL, allowed_units, require
 from tatara.core.tabular import (
     CellError,
+    ImportCounts,
     ImportRejected,
     Row,
     Table,
@@ -71,35 +72,20 @@ class _Entry:
 
 
 @dataclass
-class RecordImportResult:
-    what: str  # "items" or "parties"
-    file: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
+class RecordImportResult(ImportCounts):
+    """What an import of items or parties did (`what`: "items" or "parties")."""
+
     # one a row: (row, unit code, code, name, "created" | "updated" | "unchanged", fields, screening)
     rows: list[tuple[int, str, str, str, str, str, str]] = field(default_factory=list)
     screening: dict[str, int] = field(default_factory=dict)  # parties saved, by outcome
 
-    def summary(self) -> str:
-        text = _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
-            "file": self.file,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
+    def details(self) -> str:
+        if not (self.screening.get("strong") or self.screening.get("review")):
+            return ""
+        return _("; screening: %(strong)d strong hit(s), %(review)d to review") % {
+            "strong": self.screening.get("strong", 0),
+            "review": self.screening.get("review", 0),
         }
-        if self.screening.get("strong") or self.screening.get("review"):
-            text += _("; screening: %(strong)d strong hit(s), %(review)d to review") % {
-                "strong": self.screening.get("strong", 0),
-                "review": self.screening.get("review", 0),
-            }
-        if self.dry_run:
-            text += _(" (dry run: nothing was stored)")
-        return text
-
-    def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 # --- reading and checking ---------------------------------------------------------------------

@@ -35,7 +35,7 @@ from tatara.export_control.assessment import PARTY, Reason
 from tatara.export_control.choices import Outcome, ScreeningTrigger
 from tatara.export_control.models import Party
 from tatara.export_control.party_screening import Screener
-from tatara.export_control.reasons import render_english
+from tatara.export_control.reasons import list_name, render_english
 
 if TYPE_CHECKING:
     from tatara.core.jobs import JobOutcome, Reporter
@@ -182,7 +182,7 @@ def queue_rescreen(change: ListChange) -> Job | None:
     if change.version_id is None or not Party.objects.exists():
         return None
     root = OrgUnit.objects.filter(parent=None).order_by("pk").first()
-    name = _list_label(change.source) if change.source else change.list_name
+    name = list_name(change.source) if change.source else change.list_name
     return start_job(
         actor=ACTOR,
         kind=JOB_KIND,
@@ -219,19 +219,10 @@ def run_rescreen(*, job: Job, report: Reporter) -> JobOutcome:
     return JobOutcome(summary=summary, details={"counts": counts, "runs": runs[:1000]})
 
 
-def _list_label(source: str) -> str:
-    from tatara.screening.choices import ListSource
-
-    try:
-        return str(ListSource(source).label)
-    except ValueError:
-        return source
-
-
 def wording(job: Job) -> tuple[str, str]:
     """The job's label and summary in the reader's language (core.jobs.register_wording)."""
     label = _("Re-screen parties after the update of %(list)s") % {
-        "list": _list_label(job.params["source"])
+        "list": list_name(job.params["source"])
     }
     counts = (job.result or {}).get("counts")
     summary = (

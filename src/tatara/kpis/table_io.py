@@ -39,6 +39,7 @@ from tatara.core.audit import record_event
 from tatara.core.permissions import can, require
 from tatara.core.tabular import (
     CellError,
+    ImportCounts,
     ImportRejected,
     Row,
     Table,
@@ -71,25 +72,8 @@ _YEAR = re.compile(r"(?:FY\s*)?(\d{4})", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
-@dataclass
-class ImportResult:
-    what: str  # "observations" or "targets"
-    file: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        text = _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
-            "file": self.file,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-        if self.dry_run:
-            text += _(" (dry run: nothing was stored)")
-        return text
+class ImportResult(ImportCounts):
+    """What an import of observations or targets did (`what`: "observations" or "targets")."""
 
 
 # --- parsing ------------------------------------------------------------------------------
