@@ -160,6 +160,9 @@ LOGIN_FAILURE_WINDOW = int(os.environ.get("TATARA_LOGIN_FAILURE_WINDOW", "900"))
 # A KPI value moving more than this share against the previous period needs a reason
 # (a metric's own jump_threshold wins).
 KPI_JUMP_SHARE = os.environ.get("TATARA_KPI_JUMP_SHARE", "0.5")
+# Segregation of duties (core.approvals.RULES): "1" all rules on (default), "0" off, or a
+# comma-separated list of the rules to keep ("kpis.observation,cycle.rating").
+SEGREGATION_OF_DUTIES = os.environ.get("TATARA_SEGREGATION_OF_DUTIES", "1")
 # PostgreSQL memory for the one aggregate query behind KPI figures (per query, not global).
 KPI_WORK_MEM = os.environ.get("TATARA_KPI_WORK_MEM", "64MB")
 # Years an export-control decision and its screening records are kept (retention_until =

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tatara.core.models import AuditEvent, FiscalYear
+from tatara.core.models import AuditEvent, FiscalYear, YearReopening
 
 
 class ReadOnly:
@@ -28,8 +28,17 @@ class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "start_date", "end_date"]
+class FiscalYearAdmin(ReadOnly, admin.ModelAdmin):
+    """Fiscal years are made by the cycle's services and closed by core.year_lock: a closed
+    year's dates and lock are a record, not configuration."""
+
+    list_display = ["year", "start_date", "end_date", "closed_at", "closed_by_label"]
+
+
+@admin.register(YearReopening)
+class YearReopeningAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["fiscal_year", "status", "requested_by_label", "approved_by_label"]
+    list_filter = ["status"]
 
 
 @admin.register(AuditEvent)

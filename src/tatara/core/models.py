@@ -39,6 +39,10 @@ class FiscalYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
+    # A closed year is a record (core.year_lock): every write of its records is refused until a
+    # reopening, asked for with a reason and approved by a second person, is open.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by_label = models.CharField(_("closed by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["year"]
@@ -56,6 +60,65 @@ class FiscalYear(models.Model):
     @property
     def label(self) -> str:
         return f"FY{self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ReopeningStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting a second approval")
+    OPEN = "open", _("Reopened")
+    ENDED = "ended", _("Closed again")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class YearReopening(models.Model):
+    """A decision to reopen a closed fiscal year for corrections: asked for with a reason,
+    approved by another person, ended when the year is closed again. Every change made while
+    it is open is an AuditEvent "fiscal.changed_while_reopened" pointing at it."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="reopenings", verbose_name=_("year")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ReopeningStatus.choices,
+        default=ReopeningStatus.REQUESTED,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by_label = models.CharField(_("asked for by"), max_length=150)
+    requested_at = models.DateTimeField(_("asked for"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by_label = models.CharField(_("approved by"), max_length=150, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    ended_by_label = models.CharField(_("closed again by"), max_length=150, blank=True)
+    ended_at = models.DateTimeField(_("closed again"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = None  # group-wide: a fiscal year is the whole group's
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("reopening of a fiscal year")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="reopening_has_reason"),
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=models.Q(status__in=["requested", "open"]),
+                name="reopening_one_pending_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} reopening ({self.status})"
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,276 @@
+"""A closed fiscal year is a record: one lock per fiscal year that every write checks.
+
+Each area's services call `require_open()` (or `require_open_period()`) before they change a
+record that belongs to a fiscal year — an initiative, a KPI target, an observation of a period
+in that year, an evidence file, a rating override — so the pages, the API, the command line,
+imports and jobs cannot differ. The admin writes nothing of these records.
+
+    require_open(actor=user, year=2019, target=initiative, what="initiative.results")
+    close_year(actor=csr, year=2019)                     # the cycle does this when it closes
+    reopening = request_reopening(actor=csr, year=2019, reason="Auditor's correction of …")
+    approve_reopening(actor=risk, reopening=reopening)   # another person, "fiscal.approve"
+    close_year(actor=csr, year=2019)                     # ends the reopening
+
+A closed year opens again only through a reopening: asked for with a reason ("fiscal.reopen",
+group-wide), approved by another person ("fiscal.approve", group-wide; core.approvals) and
+ended by closing the year again. While it is open, every write that passes the lock records an
+AuditEvent "fiscal.changed_while_reopened" naming the reopening and what changed, so the
+changes made under it stay marked (`changes_under()`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tatara.core import fiscal
+from tatara.core.approvals import First, require_other_person
+from tatara.core.audit import actor_label, record_event
+from tatara.core.models import AuditEvent, FiscalYear, ReopeningStatus, YearReopening
+from tatara.core.permissions import ALL, allowed_units
+
+CLOSE, REOPEN, APPROVE = "fiscal.close", "fiscal.reopen", "fiscal.approve"
+CHANGED_WHILE_REOPENED = "fiscal.changed_while_reopened"
+
+
+class YearClosed(ValidationError):
+    """A write touched a closed fiscal year."""
+
+
+def _require_group_wide(actor: Any, action: str) -> None:
+    # a fiscal year is the whole group's: only a group-wide grant acts on it
+    if allowed_units(actor, action) is not ALL:
+        raise PermissionDenied(f"not allowed: {action}")
+
+
+def _year_number(year: int | FiscalYear) -> int:
+    return year.year if isinstance(year, FiscalYear) else int(year)
+
+
+def open_reopening(year: int | FiscalYear) -> YearReopening | None:
+    return (
+        YearReopening.objects.filter(
+            fiscal_year__year=_year_number(year), status=ReopeningStatus.OPEN
+        )
+        .select_related("fiscal_year")
+        .first()
+    )
+
+
+def is_closed(year: int | FiscalYear) -> bool:
+    """Closed and not reopened: no record of the year may change."""
+    number = _year_number(year)
+    closed = FiscalYear.objects.filter(year=number, closed_at__isnull=False).exists()
+    return closed and open_reopening(number) is None
+
+
+def closed_years() -> set[int]:
+    """The years that are closed and not reopened (one query, for pages that mark many rows)."""
+    closed = set(FiscalYear.objects.filter(closed_at__isnull=False).values_list("year", flat=True))
+    reopened = set(
+        YearReopening.objects.filter(status=ReopeningStatus.OPEN).values_list(
+            "fiscal_year__year", flat=True
+        )
+    )
+    return closed - reopened
+
+
+def closed_message(year: int) -> str:
+    return _(
+        "FY%(year)d is closed; its records can no longer change. A closed year can be "
+        "reopened by a decision with a reason, approved by a second person."
+    ) % {"year": year}
+
+
+def require_open(
+    *,
+    actor: Any,
+    year: int | FiscalYear,
+    what: str,
+    target: models.Model | None = None,
+    org_unit: Any = None,
+) -> YearReopening | None:
+    """Refuse (YearClosed) a write to a record of a closed year. When the year is reopened,
+    mark the change (an event under the reopening) and return the reopening; else None."""
+    number = _year_number(year)
+    row = FiscalYear.objects.filter(year=number).only("closed_at").first()
+    if row is None or row.closed_at is None:
+        return None
+    reopening = open_reopening(number)
+    if reopening is None:
+        raise YearClosed(closed_message(number), code="year_closed")
+    record_event(
+        actor=actor,
+        verb=CHANGED_WHILE_REOPENED,
+        target=target,
+        org_unit=org_unit,
+        data={"year": number, "reopening": reopening.pk, "what": what},
+    )
+    return reopening
+
+
+def years_of_period(start: dt.date, end: dt.date) -> list[int]:
+    first, last = fiscal.year_of(start), fiscal.year_of(end)
+    return list(range(first, last + 1))
+
+
+def require_open_period(
+    *,
+    actor: Any,
+    start: dt.date,
+    end: dt.date,
+    what: str,
+    target: models.Model | None = None,
+    org_unit: Any = None,
+) -> YearReopening | None:
+    """require_open() for every fiscal year the period [start, end] touches."""
+    found = None
+    for number in years_of_period(start, end):
+        found = (
+            require_open(actor=actor, year=number, what=what, target=target, org_unit=org_unit)
+            or found
+        )
+    return found
+
+
+def _fiscal_year(year: int | FiscalYear, *, create: bool = False) -> FiscalYear:
+    if isinstance(year, FiscalYear):
+        return year
+    found = FiscalYear.objects.filter(year=int(year)).first()
+    if found is None:
+        if not create:
+            raise ValidationError(_("FY%(year)d is not known.") % {"year": int(year)})
+        start, end = fiscal.bounds(int(year))
+        found = FiscalYear.objects.create(year=int(year), start_date=start, end_date=end)
+    return found
+
+
+@transaction.atomic
+def close_year(*, actor: Any, year: int | FiscalYear) -> FiscalYear:
+    """Close the year (its records become read-only). Closing a reopened year ends the
+    reopening; closing a closed year changes nothing."""
+    _require_group_wide(actor, CLOSE)
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=_fiscal_year(year, create=True).pk)
+    reopening = open_reopening(fiscal_year)
+    now = timezone.now()
+    if reopening is not None:
+        reopening.status = ReopeningStatus.ENDED
+        reopening.ended_at = now
+        reopening.ended_by_label = actor_label(actor)
+        reopening.save(update_fields=["status", "ended_at", "ended_by_label"])
+        record_event(
+            actor=actor,
+            verb="fiscal.reopening_ended",
+            target=reopening,
+            data={"year": fiscal_year.year, "changes": changes_under(reopening).count()},
+        )
+        return fiscal_year
+    if fiscal_year.closed_at is not None:
+        return fiscal_year
+    fiscal_year.closed_at = now
+    fiscal_year.closed_by_label = actor_label(actor)
+    fiscal_year.save(update_fields=["closed_at", "closed_by_label"])
+    record_event(
+        actor=actor, verb="fiscal.year_closed", target=fiscal_year, data={"year": fiscal_year.year}
+    )
+    return fiscal_year
+
+
+@transaction.atomic
+def request_reopening(*, actor: Any, year: int | FiscalYear, reason: str) -> YearReopening:
+    """Ask for a closed year to be reopened; it opens once another person approves."""
+    _require_group_wide(actor, REOPEN)
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=_fiscal_year(year).pk)
+    if fiscal_year.closed_at is None:
+        raise ValidationError(_("FY%(year)d is not closed.") % {"year": fiscal_year.year})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening the year.")})
+    pending = fiscal_year.reopenings.filter(
+        status__in=[ReopeningStatus.REQUESTED, ReopeningStatus.OPEN]
+    ).first()
+    if pending is not None:
+        raise ValidationError(
+            _("FY%(year)d is already reopened or awaiting approval of a reopening.")
+            % {"year": fiscal_year.year}
+        )
+    reopening = YearReopening.objects.create(
+        fiscal_year=fiscal_year,
+        reason=reason,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by_label=actor_label(actor),
+        requested_at=timezone.now(),
+    )
+    record_event(
+        actor=actor,
+        verb="fiscal.reopening_requested",
+        target=reopening,
+        data={"year": fiscal_year.year, "reason": reason},
+    )
+    return reopening
+
+
+def _locked(reopening: YearReopening) -> YearReopening:
+    return (
+        YearReopening.objects.select_for_update().select_related("fiscal_year").get(pk=reopening.pk)
+    )
+
+
+@transaction.atomic
+def approve_reopening(*, actor: Any, reopening: YearReopening) -> YearReopening:
+    """The second approval: another person holding "fiscal.approve" group-wide."""
+    _require_group_wide(actor, APPROVE)
+    reopening = _locked(reopening)
+    if reopening.status != ReopeningStatus.REQUESTED:
+        raise ValidationError(_("This reopening is not awaiting approval."))
+    require_other_person(
+        actor,
+        first=First(reopening.requested_by_id, reopening.requested_by_label),
+        message=_("A reopening must be approved by someone other than the person who asked."),
+    )
+    reopening.status = ReopeningStatus.OPEN
+    reopening.approved_by = actor if getattr(actor, "pk", None) else None
+    reopening.approved_by_label = actor_label(actor)
+    reopening.approved_at = timezone.now()
+    reopening.save(update_fields=["status", "approved_by", "approved_by_label", "approved_at"])
+    record_event(
+        actor=actor,
+        verb="fiscal.reopening_approved",
+        target=reopening,
+        data={"year": reopening.fiscal_year.year, "asked_by": reopening.requested_by_label},
+    )
+    return reopening
+
+
+@transaction.atomic
+def withdraw_reopening(*, actor: Any, reopening: YearReopening) -> YearReopening:
+    """Withdraw (or refuse) a reopening that has not been approved yet."""
+    reopening = _locked(reopening)
+    if allowed_units(actor, APPROVE) is not ALL:
+        _require_group_wide(actor, REOPEN)
+    if reopening.status != ReopeningStatus.REQUESTED:
+        raise ValidationError(_("Only a reopening awaiting approval can be withdrawn."))
+    reopening.status = ReopeningStatus.WITHDRAWN
+    reopening.ended_at = timezone.now()
+    reopening.ended_by_label = actor_label(actor)
+    reopening.save(update_fields=["status", "ended_at", "ended_by_label"])
+    record_event(
+        actor=actor,
+        verb="fiscal.reopening_withdrawn",
+        target=reopening,
+        data={"year": reopening.fiscal_year.year},
+    )
+    return reopening
+
+
+def changes_under(reopening: YearReopening) -> QuerySet[AuditEvent]:
+    """The changes made while `reopening` was open, oldest first."""
+    return AuditEvent.objects.filter(
+        verb=CHANGED_WHILE_REOPENED, data__reopening=reopening.pk
+    ).order_by("created_at", "id")
