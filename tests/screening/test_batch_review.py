@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
+from tatara.core.approvals import SamePersonError
 from tatara.core.dashboard import panels_for
 from tatara.core.jobs import execute
 from tatara.core.models import AuditEvent, Job
@@ -128,7 +129,7 @@ def test_the_decider_cannot_approve_their_own_clearing(world: Any) -> None:
     admin = world.users["csr_admin"]  # holds review and approve
     alert = made_batch(world, admin, [0.95]).alerts.get()
     review.decide_alert(actor=admin, alert=alert, decision="clear", reason="namesake")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(SamePersonError):
         review.approve_alert(actor=admin, alert=alert)
 
 

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tatara.core import fiscal
+from tatara.core.approvals import First, require_other_person
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.permissions import require
 from tatara.export_control.assessment import (
@@ -744,12 +745,6 @@ def decide(
     return decision
 
 
-def _same_actor(actor: Any, decision: Decision) -> bool:
-    if getattr(actor, "pk", None) is not None:
-        return bool(actor.pk == decision.decided_by_id)
-    return decision.decided_by_id is None and actor_label(actor) == decision.decided_by_label
-
-
 @db.atomic
 def approve_override(*, actor: Any, decision: Decision) -> Decision:
     """The second approval of a "clear" that overrides a strong hit or a blocking reason, by
@@ -760,8 +755,7 @@ def approve_override(*, actor: Any, decision: Decision) -> Decision:
         raise ValidationError(_("This decision needs no second approval."))
     if decision.approved_at is not None:
         raise ValidationError(_("This decision has been approved already."))
-    if _same_actor(actor, decision):
-        raise ValidationError(_("The second approval must come from another person."))
+    require_other_person(actor, first=First(decision.decided_by_id, decision.decided_by_label))
     newest = transaction.decisions.order_by("-decided_at", "-pk").first()
     if (
         newest is None

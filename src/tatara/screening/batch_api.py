@@ -9,7 +9,7 @@ their alerts, and the officer's decisions on them.
     POST /api/v1/screening/alerts/{id}/approve/     the second approval of clearing a strong hit
 
 A batch or alert outside the viewer's scope is 404; a decision without `screening.review` on
-the batch's unit, or an approval without `screening.approve` (or by the decider), is 403.
+the batch's unit, or an approval without `screening.approve`, is 403; an approval by the decider is 400.
 """
 
 from __future__ import annotations

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction as db
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tatara.core.approvals import First, require_other_person
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.permissions import require
 from tatara.core.tabular import deterministic_xlsx, guard_formula
@@ -176,8 +177,7 @@ def approve_alert(*, actor: Any, alert: BatchAlert) -> BatchAlert:
     require(actor, APPROVE, alert.batch.org_unit)
     if alert.status != AlertStatus.AWAITING_APPROVAL:
         raise ValidationError(_("This alert is not awaiting a second approval."))
-    if alert.decided_by_id is not None and alert.decided_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied("the second approval must come from another person")
+    require_other_person(actor, first=First(alert.decided_by_id, alert.decided_by_label))
     alert.status = AlertStatus.CLEARED
     alert.approved_by = actor if getattr(actor, "pk", None) else None
     alert.approved_by_label = actor_label(actor)
