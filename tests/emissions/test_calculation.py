@@ -63,7 +63,9 @@ def test_scope_1_and_2_of_the_worked_example(site, system, supplier_factors):
         1,
     )
     assert gas.factor_set == "Japan ordinance factors before the revision (FY2010–FY2022)"
-    assert "Calculation ordinance" in gas.source and "平成18年経済産業省・環境省令第3号" in gas.source
+    assert (
+        "Calculation ordinance" in gas.source and "平成18年経済産業省・環境省令第3号" in gas.source
+    )
     assert (gas.factor_version, gas.verify) == (1, "")
     assert lines[("diesel", "")].co2_t == Decimal("6.45")
     assert lines[("lpg", "")].co2_t == Decimal("3.6")

@@ -68,8 +68,10 @@ def test_calculate_errors(site, system):
         run("calculate", "--unit", "nowhere", "--fy", "2019")
     # an LNG record of FY2019 is refused when recorded (no factor before FY2023), so the
     # calculation never meets it; a missing electricity factor is named when calculating
-    record(system, site, "electricity", "1", "kWh", period=(dt.date(2020, 4, 1), dt.date(2020, 4, 30)))
-    with pytest.raises(CommandError, match="No emission factor for electricity .* FY2020"):
+    record(
+        system, site, "electricity", "1", "kWh", period=(dt.date(2020, 4, 1), dt.date(2020, 4, 30))
+    )
+    with pytest.raises(CommandError, match=r"No emission factor for electricity .* FY2020"):
         run("calculate", "--unit", "alpha-site", "--fy", "2020")
     with pytest.raises(CommandError, match="2019-13"):
         run("calculate", "--unit", "alpha-site", "--month", "2019-13")

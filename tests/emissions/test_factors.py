@@ -171,8 +171,7 @@ def test_reimport_of_a_changed_factor_is_a_new_version(tmp_path, system, supplie
     result = services.import_supplier_factors(actor=system, file=write(tmp_path, corrected))
     assert (result.created, result.updated, result.unchanged, result.sets_created) == (0, 1, 3, 0)
     assert result.changed == [
-        "FY2019 market-based, Tokyo Power (standard menu): 0.000455 → 0.00045 t-CO2/kWh "
-        "(version 2)"
+        "FY2019 market-based, Tokyo Power (standard menu): 0.000455 → 0.00045 t-CO2/kWh (version 2)"
     ]
     factor = services.factor_for("electricity", 2019, supplier=TOKYO).factor
     assert (factor.factor, factor.version, factor.is_current) == (Decimal("0.000450"), 2, True)

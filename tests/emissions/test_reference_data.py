@@ -28,9 +28,7 @@ FACTS = {
 
 
 def factors(code: str) -> dict[str, EmissionFactor]:
-    return {
-        f.activity: f for f in EmissionFactor.objects.current().filter(factor_set__code=code)
-    }
+    return {f.activity: f for f in EmissionFactor.objects.current().filter(factor_set__code=code)}
 
 
 def test_two_dated_versions_of_the_ordinance_factors():
