@@ -242,7 +242,7 @@ def test_every_error_of_an_activity_file_in_one_pass(world, system, tmp_path):
     assert "overlaps row 3 (2019-04)" in messages[4]
     assert "overlaps the record already stored for FY2019" in messages[5]
     assert "LNG has no emission factor for FY2019" in messages[7]
-    assert "factors exist for FY2023–" in messages[7]
+    assert "factors exist for FY2023 onwards" in messages[7]
     assert "duplicate of row 2" in messages[9]
     assert ActivityRecord.objects.count() == 1  # nothing from the file
 

@@ -263,6 +263,7 @@ def _validate(table: Table, actor: Any) -> tuple[list[_Entry], list[CellError], 
             _Entry(row, unit, *period, activity, quantity, entered_unit, supplier, source)
         )
     errors += _overlaps(periods)
+    errors.sort(key=lambda error: error.row or 0)  # in the file's order (stable within a row)
     return entries, errors, notes
 
 

@@ -237,14 +237,15 @@ def _factor(row: Row, errors: list[CellError]) -> tuple[Decimal, Unit] | None:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
         number = Decimal("NaN")
+    valid = True
     if not number.is_finite():
         errors.append(
             row.error("factor", _("“%(value)s” is not a number") % {"value": row.text("factor")})
         )
-        return None
-    if number < 0:
+        valid = False
+    elif number < 0:
         errors.append(row.error("factor", _("cannot be negative")))
-        return None
+        valid = False
     unit_text = row.text("unit")
     try:
         multiplier, activity_unit = factor_unit(unit_text, (ELECTRIC,))
@@ -259,6 +260,8 @@ def _factor(row: Row, errors: list[CellError]) -> tuple[Decimal, Unit] | None:
                 % {"value": unit_text, "problem": " ".join(exc.messages)},
             )
         )
+        return None
+    if not valid:
         return None
     try:
         plausibility.check(Activity.ELECTRICITY, number, multiplier, activity_unit, unit_text)

@@ -235,7 +235,9 @@ def check_factor_year(activity: str, year: int) -> None:
     if activity == Activity.ELECTRICITY or _find(activity, year, Basis.FUEL, "") is not None:
         return
     years = fuel_factor_years(activity)
-    spans = ", ".join(f"FY{a}–" + (f"FY{b}" if b else "") for a, b in years)
+    spans = ", ".join(
+        f"FY{a}–FY{b}" if b else _("FY%(year)d onwards") % {"year": a} for a, b in years
+    )
     raise ValidationError(
         _(
             "%(activity)s has no emission factor for FY%(year)d in the ordinance's factor "

@@ -417,6 +417,9 @@ def factors(request: HttpRequest) -> HttpResponse:
     by_gas: dict[str, dict[str, Any]] = {}
     for g in gwp:
         by_gas.setdefault(g.gas, {})[g.report] = g.value
+    order = {code: index for index, code in enumerate(Activity.values)}
+    for rows in by_set.values():
+        rows.sort(key=lambda row: (order[row.factor.activity], row.factor.supplier.casefold()))
     return render(
         request,
         "emissions/factors.html",
