@@ -5,7 +5,7 @@ spelling of quantities.py (`m**3` → `m3`, `ton` → `t`, `kwh` → `kWh`)."""
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):
+def load(apps, schema_editor):
     from django.core.exceptions import ValidationError
 
     from tatara.emissions.quantities import canonical
@@ -27,4 +27,4 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("emissions", "0003_versions_units_calculations")]
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
