@@ -418,8 +418,8 @@ def kpi_data(module_world, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def emissions_data(module_world, django_db_blocker):
-    """Activity data at each division for the emissions pages and API (FY2023: the fuel
-    factors before the revision apply; no KPI observation of that year to collide with)."""
+    """Activity data at each division for the emissions pages and API (FY2023: the revised
+    fuel factors apply; no KPI observation of that year to collide with)."""
     import datetime as dt
 
     from tatara.emissions import services as emission_services

@@ -63,6 +63,7 @@ REFERENCE_DATA = (
     "tatara.cycle.migrations.0002_subjects",
     "tatara.kpis.migrations.0002_reference_data",
     "tatara.emissions.migrations.0002_reference_data",
+    "tatara.emissions.migrations.0004_factor_versions_data",
     "tatara.export_control.migrations.0002_reference_data",
 )
 

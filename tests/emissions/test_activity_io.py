@@ -35,7 +35,8 @@ def test_import_applies_a_clean_file_and_reimports_unchanged(world, system, tmp_
     result = activity_io.import_activity(path, actor=system)
     assert (result.created, result.updated, result.unchanged) == (5, 0, 0)
     gas = ActivityRecord.objects.get(org_unit__code="alpha-div")
-    assert (gas.activity, gas.quantity, gas.unit) == ("city-gas", Decimal(1000), "m**3")
+    # the unit in its canonical spelling (the empty unit: the standard m3)
+    assert (gas.activity, gas.quantity, gas.unit) == ("city-gas", Decimal(1000), "m3")
     diesel = ActivityRecord.objects.get(activity="diesel")
     assert (diesel.period_start, diesel.period_end) == FY2019
     again = activity_io.import_activity(path, actor=system)
@@ -77,9 +78,9 @@ def test_every_problem_is_reported_and_nothing_stored(world, system, tmp_path):
         "org_unit,period,activity,quantity,unit,supplier,source\n"
         "nowhere,2019-04,electricity,1,kWh,,\n"  # 2: unknown unit
         "alpha-site,2019-13,electricity,1,kWh,,\n"  # 3: bad month
-        "alpha-site,2019-04,steam,1,kWh,,\n"  # 4: unknown activity
+        "alpha-site,2019-04,vapour,1,kWh,,\n"  # 4: unknown activity
         "alpha-site,2019-04,diesel,-1,L,,\n"  # 5: negative
-        "alpha-site,2019-04,diesel,1,kWh,,\n"  # 6: wrong dimension
+        "alpha-site,2019-04,diesel,1,kWh,,\n"  # 6: wrong kind of unit
         "alpha-site,2019-04,lpg,1,t,Tokyo Power,\n"  # 7: supplier on a fuel
         "alpha-site,2019-06,lpg,1,t,,\n"  # 8: fine
         "alpha-site,2019-06,lpg,2,t,,\n"  # 9: duplicate of 8
@@ -93,15 +94,17 @@ def test_every_problem_is_reported_and_nothing_stored(world, system, tmp_path):
         (4, "activity"),
         (5, "quantity"),
         (6, "unit"),
+        (6, None),  # also a second diesel row for April (row 5): every check on every row
         (7, "supplier"),
         (9, None),
     ]
+    assert "Diesel is entered in liquid volume (L, kL)" in caught.value.errors[4].message
     assert "bad.csv, row 3, column period" in str(caught.value.errors[1])
     assert not ActivityRecord.objects.exists()
 
 
 def test_rules_of_the_service_refuse_the_whole_file(world, system, tmp_path):
-    # a month and its fiscal year, both in the file: the service refuses the second
+    # a month and its fiscal year, both in the file: found when checking the file
     text = (
         "org_unit,period,activity,quantity\n"
         "alpha-site,2019-04,diesel,1\n"
@@ -145,7 +148,7 @@ def test_cli_import_and_export(world, tmp_path):
     out = run("export-activity", "--fy", "2019", "--unit", "alpha-div")
     assert out.splitlines() == [
         "org_unit,period,activity,quantity,unit,supplier,source",
-        "alpha-div,2019-04,city-gas,1000,m**3,,",
+        "alpha-div,2019-04,city-gas,1000,m3,,",
     ]
     target = tmp_path / "out.xlsx"
     run("export-activity", "--fy", "2019", "--format", "xlsx", "--output", str(target))

@@ -124,3 +124,38 @@ def test_factor_tables(client, world, site):
     assert [g["value"] for g in gwp] == ["27.90000000"]
     api(client, world, "employee")
     assert client.get("/api/v1/emissions/factor-sets/").json() == []
+
+
+def test_posted_calculations_are_scoped_and_name_their_factor_versions(client, world, site, system):
+    from tatara.emissions import services
+
+    worked_example(system, site)
+    worked_example(system, world.units["bravo-site"])
+    services.post_to_kpis(actor=system, org_unit=site, fiscal_year=2019)
+    services.post_to_kpis(actor=system, org_unit=world.units["bravo-site"], fiscal_year=2019)
+    listed = rows(api(client, world, "company_risk_officer").get("/api/v1/emissions/calculations/"))
+    assert [c["org_unit"] for c in listed] == ["alpha-site"]
+    (posted,) = listed
+    assert (posted["total_t"], posted["recalculation_of"]) == ("133.62500000", None)
+    assert {line["factor_version"] for line in posted["lines"]} == {1}
+    one = client.get(f"/api/v1/emissions/calculations/{posted['id']}/")
+    assert one.status_code == 200
+    bravo = rows(api(client, world, "csr_admin").get("/api/v1/emissions/calculations/"))
+    assert len(bravo) == 2
+    bravo_id = next(c["id"] for c in bravo if c["org_unit"] == "bravo-site")
+    api(client, world, "company_risk_officer")
+    assert client.get(f"/api/v1/emissions/calculations/{bravo_id}/").status_code == 404
+    # the live calculation says it equals the posted one
+    data = client.get("/api/v1/emissions/calculation/?unit=alpha-site&fiscal_year=2019").json()
+    assert (data["posted_calculation"], data["changes_since_posted"]) == (posted["id"], [])
+    api(client, world, "employee")
+    assert rows(client.get("/api/v1/emissions/calculations/")) == []
+
+
+def test_factors_show_their_versions(client, world, site):
+    api(client, world, "auditor")
+    factors = rows(client.get("/api/v1/emissions/factors/?activity=diesel&current=true"))
+    assert {f["version"] for f in factors} == {1}
+    assert all(f["superseded_at"] is None for f in factors)
+    coal = rows(client.get("/api/v1/emissions/factors/?activity=steam-coal"))
+    assert coal and all(f["verify"] for f in coal)

@@ -58,12 +58,15 @@ def test_scope_1_and_2_of_the_worked_example(site, system, supplier_factors):
     gas = lines[("city-gas", "")]
     assert (gas.quantity, gas.unit, gas.co2_t, gas.scope) == (
         Decimal("12.5"),
-        "1000 m**3",
+        "1000 Nm3",  # the earlier ordinance's unit; a metered m3 is taken as it is
         Decimal("27.875"),
         1,
     )
-    assert gas.factor_set == "Japan fuel factors (calculation ordinance, before the revision)"
-    assert "calculation ordinance" in gas.source
+    assert gas.factor_set == "Japan ordinance factors before the revision (FY2010–FY2022)"
+    assert (
+        "Calculation ordinance" in gas.source and "平成18年経済産業省・環境省令第3号" in gas.source
+    )
+    assert (gas.factor_version, gas.verify) == (1, "")
     assert lines[("diesel", "")].co2_t == Decimal("6.45")
     assert lines[("lpg", "")].co2_t == Decimal("3.6")
     assert [line.scope for line in result.lines] == [1, 1, 1, 2, 2]
@@ -116,16 +119,16 @@ def test_recording_checks(site, system):
     again = record(system, site, "diesel", "2400", "L")  # a correction, not a second record
     assert again.pk == rec.pk and ActivityRecord.objects.count() == 1
     assert record(system, site, "electricity", "5").unit == "kWh"  # the standard unit
-    with pytest.raises(ValidationError, match="kWh cannot be converted to kL"):
+    with pytest.raises(ValidationError, match=r"“kWh” is a unit of electric energy; Diesel"):
         record(system, site, "diesel", "10", "kWh")
-    with pytest.raises(ValidationError, match="cannot be converted"):
+    with pytest.raises(ValidationError, match=r"LPG is entered in mass \(kg, t, 1000 t\)"):
         record(system, site, "lpg", "10", "m**3")
     with pytest.raises(ValidationError, match="Only electricity has a supplier"):
         record(system, site, "diesel", "10", "kL", supplier="ENEOS")
     with pytest.raises(ValidationError, match="negative"):
         record(system, site, "diesel", "-1", "kL")
     with pytest.raises(ValidationError, match="Unknown activity"):
-        record(system, site, "coal", "1", "t")
+        record(system, site, "coal", "1", "t")  # which coal: coking, steam or anthracite
     with pytest.raises(ValidationError, match="calendar month"):
         record(system, site, "diesel", "1", "kL", period=(dt.date(2019, 4, 2), APRIL[1]))
     event = AuditEvent.objects.filter(verb="emission_activity.recorded").last()
@@ -217,7 +220,7 @@ def test_posting_a_month_and_nothing_to_post(site, system, supplier_factors):
     assert "electricity" not in posted.total.source
     assert (posted.scope2.value, posted.scope2.source) == (
         Decimal(0),
-        "calculated from activity data (no electricity records)",
+        "calculated from activity data (no electricity or heat records)",
     )
     with pytest.raises(ValidationError, match="nothing to post"):
         services.post_to_kpis(actor=system, org_unit=site, period=MAY)

@@ -28,12 +28,14 @@ TOKYO = "Tokyo Power (standard menu)"
     ("activity", "year", "value", "code"),
     [
         ("diesel", 2019, "2.58", "jp-fuels-before-revision"),
-        ("diesel", 2023, "2.58", "jp-fuels-before-revision"),
+        ("diesel", 2022, "2.58", "jp-fuels-before-revision"),
+        ("diesel", 2023, "2.62", "jp-fuels-revised"),
         ("diesel", 2024, "2.62", "jp-fuels-revised"),
         ("diesel", 2030, "2.62", "jp-fuels-revised"),
         ("city-gas", 2019, "2.23", "jp-fuels-before-revision"),
         ("city-gas", 2024, "2.05", "jp-fuels-revised"),
-        ("lpg", 2023, "3.00", "jp-fuels-before-revision"),
+        ("lpg", 2022, "3.00", "jp-fuels-before-revision"),
+        ("lpg", 2023, "2.99", "jp-fuels-revised"),
         ("lpg", 2024, "2.99", "jp-fuels-revised"),
         ("gasoline", 2024, "2.29", "jp-fuels-revised"),
     ],
@@ -141,7 +143,9 @@ def test_import_is_validated_whole_with_row_and_column(tmp_path, system, supplie
         ("fy2020.csv", 6, "factor"),
         ("fy2020.csv", 7, "unit"),
         ("fy2020.csv", 8, "factor"),
+        ("fy2020.csv", 8, None),  # also a second row for Other Power, market (row 6)
         ("fy2020.csv", 9, "factor"),
+        ("fy2020.csv", 9, None),
         ("fy2020.csv", 10, None),
     }
     messages = {(e.row, e.column): e.message for e in caught.value.errors}
@@ -161,17 +165,28 @@ def test_missing_column_is_refused(tmp_path, system):
     assert [(e.row, e.column) for e in caught.value.errors] == [(1, "basis")]
 
 
-def test_reimport_replaces_a_factor_and_keeps_history(tmp_path, system, supplier_factors):
+def test_reimport_of_a_changed_factor_is_a_new_version(tmp_path, system, supplier_factors):
+    before = services.factor_for("electricity", 2019, supplier=TOKYO).factor
     corrected = SUPPLIER_FACTORS.replace("0.455,kg-CO2/kWh", "0.000450,t-CO2/kWh")
     result = services.import_supplier_factors(actor=system, file=write(tmp_path, corrected))
     assert (result.created, result.updated, result.unchanged, result.sets_created) == (0, 1, 3, 0)
-    factor = services.factor_for("electricity", 2019, supplier=TOKYO).factor
-    assert factor.factor == Decimal("0.000450")
-    assert [h.factor for h in factor.history.order_by("history_id")] == [
-        Decimal("0.000455"),
-        Decimal("0.000450"),
+    assert result.changed == [
+        "FY2019 market-based, Tokyo Power (standard menu): 0.000455 → 0.00045 t-CO2/kWh (version 2)"
     ]
+    factor = services.factor_for("electricity", 2019, supplier=TOKYO).factor
+    assert (factor.factor, factor.version, factor.is_current) == (Decimal("0.000450"), 2, True)
+    # the old version is kept as it was, marked replaced by the new one
+    before.refresh_from_db()
+    assert (before.factor, before.version, before.superseded_by) == (
+        Decimal("0.000455"),
+        1,
+        factor,
+    )
+    assert before.superseded_at == factor.recorded_at
     assert AuditEvent.objects.filter(verb="emission_factors.imported").count() == 2
+    # importing the same file again changes nothing
+    again = services.import_supplier_factors(actor=system, file=write(tmp_path, corrected))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
 
 def test_dry_run_stores_nothing(tmp_path, system):

@@ -1,4 +1,5 @@
-"""The fuel factor sets and GWP values shipped in src/tatara/emissions/data/ (migration 0002)."""
+"""The ordinance's factor sets and GWP values shipped in src/tatara/emissions/data/
+(migrations 0002 and 0004)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from tatara.emissions import plausibility
+from tatara.emissions.choices import KINDS, Activity
 from tatara.emissions.models import EmissionFactor, EmissionFactorSet, GwpValue
-from tatara.emissions.quantities import per_amount
-from tatara.emissions.reference_data import factor_set_rows, gwp_rows
+from tatara.emissions.quantities import parse
+from tatara.emissions.reference_data import factor_set_rows, gwp_rows, sync_factor_sets
 
 pytestmark = pytest.mark.django_db
 
@@ -25,38 +28,84 @@ FACTS = {
 
 
 def factors(code: str) -> dict[str, EmissionFactor]:
-    return {f.activity: f for f in EmissionFactor.objects.filter(factor_set__code=code)}
+    return {f.activity: f for f in EmissionFactor.objects.current().filter(factor_set__code=code)}
 
 
-def test_two_dated_versions_of_the_fuel_factors():
+def test_two_dated_versions_of_the_ordinance_factors():
     old = EmissionFactorSet.objects.get(code="jp-fuels-before-revision")
     new = EmissionFactorSet.objects.get(code="jp-fuels-revised")
-    assert (old.basis, old.valid_to, new.basis, new.valid_from, new.valid_to) == (
-        "fuel",
-        2023,
-        "fuel",
-        2024,
-        None,
-    )
-    assert "verified" in old.source and "verified" in new.source
+    # the revised factors apply from the FY2023 emissions (the FY2024 reports)
+    assert (old.basis, old.valid_from, old.valid_to) == ("fuel", 2010, 2022)
+    assert (new.basis, new.valid_from, new.valid_to) == ("fuel", 2023, None)
+    for factor_set in (old, new):  # the ordinance is cited on every set
+        assert "平成18年経済産業省・環境省令第3号" in factor_set.source
+        assert "地球温暖化対策の推進に関する法律施行令" in factor_set.source
+        assert factor_set.verify  # what is still to be checked is said
+    assert "令和5年政令第272号" in new.source and "平成22年" in old.source
     revised, before = factors(new.code), factors(old.code)
     for activity, (after_value, before_value) in FACTS.items():
         assert revised[activity].factor == Decimal(after_value), activity
         assert revised[activity].scope == 1
+        assert revised[activity].verify == "", activity  # checked against the facts
         if before_value is None:
             assert activity not in before
         else:
             assert before[activity].factor == Decimal(before_value), activity
-    assert revised["city-gas"].unit == "1000 m**3"
-    assert per_amount(revised["city-gas"].unit) == (Decimal(1000), "meter ** 3")
-    assert {f.unit for a, f in revised.items() if a not in {"city-gas", "lpg", "lng"}} == {"kL"}
+    # city gas: thousand Nm³ in the earlier table, thousand m³ at 25 °C / 100 kPa since
+    assert (before["city-gas"].unit, revised["city-gas"].unit) == ("1000 Nm3", "1000 m3")
+    assert parse(revised["city-gas"].unit).size == 1000
+    liquids = {a for a, kinds in KINDS.items() if kinds == ("liquid",)}
+    assert {f.unit for a, f in revised.items() if a in liquids} == {"kL"}
 
 
-def test_every_row_of_the_files_is_loaded():
-    assert EmissionFactor.objects.filter(factor_set__basis="fuel").count() == sum(
+def test_new_activities_heat_coal_heavy_oil_bc():
+    for code in ("jp-fuels-before-revision", "jp-fuels-revised"):
+        shipped = factors(code)
+        for activity in ("coking-coal", "steam-coal", "anthracite"):
+            assert (shipped[activity].unit, shipped[activity].scope) == ("t", 1)
+        assert (shipped["heavy-oil-bc"].unit, shipped["heavy-oil-bc"].scope) == ("kL", 1)
+        for activity in ("industrial-steam", "steam", "hot-water", "cold-water"):
+            assert (shipped[activity].unit, shipped[activity].scope) == ("GJ", 2)
+            assert shipped[activity].verify  # figures not checked against the ordinance text
+    before = factors("jp-fuels-before-revision")
+    assert before["steam-coal"].factor == Decimal("2.33")  # 25.7 GJ/t × 0.0247 × 44/12
+    assert before["coking-coal"].factor == Decimal("2.61")
+    assert before["anthracite"].factor == Decimal("2.52")
+    assert before["heavy-oil-bc"].factor == Decimal("3.00")
+    assert before["industrial-steam"].factor == Decimal("0.060")
+    assert before["hot-water"].factor == Decimal("0.057")
+    assert "0.0247" in before["steam-coal"].source  # the derivation is given
+
+
+def test_every_shipped_factor_is_plausible_and_of_its_activitys_unit():
+    for factor in EmissionFactor.objects.all():
+        factor.full_clean()  # the unit's kind and the plausible range
+        assert parse(factor.unit).kind in KINDS[factor.activity]
+    assert set(plausibility.RANGES) == set(Activity.values)
+
+
+def test_every_row_of_the_files_is_loaded_once():
+    assert EmissionFactor.objects.current().filter(factor_set__basis="fuel").count() == sum(
         len(row["factors"]) for row in factor_set_rows()
     )
     assert GwpValue.objects.count() == len(gwp_rows())
+
+
+def test_loading_again_keeps_versions_and_a_change_is_a_new_version():
+    count = EmissionFactor.objects.count()
+    sync_factor_sets(EmissionFactorSet, EmissionFactor)
+    assert EmissionFactor.objects.count() == count  # unchanged rows: no new versions
+    diesel = EmissionFactor.objects.current().get(
+        factor_set__code="jp-fuels-revised", activity="diesel"
+    )
+    EmissionFactor.objects.filter(pk=diesel.pk).update(factor=Decimal("2.60"))  # as shipped once
+    sync_factor_sets(EmissionFactorSet, EmissionFactor)
+    now = EmissionFactor.objects.current().get(
+        factor_set__code="jp-fuels-revised", activity="diesel"
+    )
+    diesel.refresh_from_db()
+    assert (now.factor, now.version) == (Decimal("2.62"), diesel.version + 1)
+    assert (diesel.factor, diesel.superseded_by) == (Decimal("2.60"), now)
 
 
 def test_gwp_values_of_the_kyoto_gases():

@@ -5,16 +5,23 @@ Columns `org_unit,period,activity,quantity` and optionally `unit,supplier,source
 
 - org_unit: the unit's code (the importer needs `emissions.change` on it);
 - period: a calendar month `2019-04` or a fiscal year `FY2019` (or `2019`);
-- activity: electricity, city-gas, lpg, lng, heavy-oil-a, diesel, gasoline, kerosene;
-- quantity and unit: as on the invoice (`80` `MWh`, `2500` `L`); an empty unit is the
-  activity's standard unit (kWh, m**3, t, kL);
+- activity: a code (electricity, city-gas, lpg, lng, heavy-oil-a, heavy-oil-bc, diesel,
+  gasoline, kerosene, coking-coal, steam-coal, anthracite, industrial-steam, steam,
+  hot-water, cold-water), its English label or its Japanese name (都市ガス, A重油, 一般炭 …);
+- quantity and unit: as on the invoice (`80` `MWh`, `2500` `L`, `12.5` `千m3`), in any
+  spelling of quantities.py; an empty unit is the activity's standard unit (kWh, m3, t, kL,
+  GJ);
 - supplier: electricity only, as its factor table names it.
 
-The whole file is checked first: every problem is reported with its file, row and column and
-nothing is stored (`ImportRejected`). A clean file is applied in one transaction through
-`services.record_activity` (which checks the permission gate and the rules once more, such as
-a month and its fiscal year not both being recorded). An export of a fiscal year writes the
-same columns, so an exported file imports again unchanged.
+The whole file is checked first, every check on every row in one pass: the fields, the unit
+(unknown spellings and units of another kind refused with the accepted ones), a factor for
+the fiscal year (a fuel the ordinance's tables have no factor for that year is refused
+here), duplicates, and a month overlapping a fiscal-year record (in the file or already
+stored). Any problem → `ImportRejected` listing them all with file, row and column, nothing
+stored. A clean file is applied in one transaction through `services.record_activity` (which
+checks the permission gate and the rules once more). Notes (`ton` read as the metric tonne)
+come back on the result. An export of a fiscal year writes the same columns, so an exported
+file imports again unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -45,9 +52,8 @@ from tatara.core.tabular import (
     rejected_file,
 )
 from tatara.emissions import services
-from tatara.emissions.choices import STANDARD_UNITS, Activity
+from tatara.emissions.choices import ALIASES, Activity
 from tatara.emissions.models import SUPPLIER_LENGTH, ActivityRecord
-from tatara.emissions.quantities import same_dimension
 from tatara.kpis.table_io import parse_period, to_file
 from tatara.organisation.models import OrgUnit
 
@@ -77,6 +83,7 @@ class ActivityImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = _(
@@ -90,6 +97,8 @@ class ActivityImportResult:
         }
         if self.dry_run:
             text += _(" (dry run: nothing was stored)")
+        if self.notes:
+            text += " " + _("Notes: %(notes)s") % {"notes": " ".join(self.notes)}
         return text
 
 
@@ -120,6 +129,8 @@ def _activity(row: Row, errors: list[CellError]) -> str | None:
         return code
     if text.casefold() in by_name:
         return by_name[text.casefold()]
+    if code in ALIASES or text.casefold() in ALIASES:
+        return str(ALIASES.get(code) or ALIASES[text.casefold()])
     errors.append(
         row.error(
             "activity",
@@ -179,11 +190,15 @@ class _Units:
         return unit
 
 
-def _validate(table: Table, actor: Any) -> tuple[list[_Entry], list[CellError]]:
+def _validate(table: Table, actor: Any) -> tuple[list[_Entry], list[CellError], list[str]]:
+    """Every check on every row, each as soon as the fields it needs are readable (so a bad
+    quantity does not hide an overlap); returns the entries, the errors and the notes."""
     units = _Units(table, actor)
     entries: list[_Entry] = []
     errors: list[CellError] = []
+    notes: list[str] = []
     seen: dict[tuple[Any, ...], int] = {}
+    periods: list[tuple[Row, OrgUnit, str, str, dt.date, dt.date]] = []
     for row in table.rows:
         before = len(errors)
         unit = units.get(row, errors)
@@ -203,13 +218,24 @@ def _validate(table: Table, actor: Any) -> tuple[list[_Entry], list[CellError]]:
             )
         activity = _activity(row, errors)
         quantity = _quantity(row, errors)
-        entered_unit = row.text("unit")
+        entered_unit = ""
         if activity is not None:
-            entered_unit = entered_unit or STANDARD_UNITS[activity]
             try:
-                same_dimension(entered_unit, STANDARD_UNITS[activity])
+                parsed = services.activity_unit(activity, row.text("unit"))
             except ValidationError as exc:
                 errors.append(row.error("unit", " ".join(exc.messages)))
+            else:
+                entered_unit = parsed.code
+                if parsed.note:
+                    notes.append(
+                        _("%(file)s, row %(row)d: %(note)s")
+                        % {"file": row.file, "row": row.number, "note": parsed.note}
+                    )
+        if activity is not None and period is not None:
+            try:
+                services.check_factor_year(activity, fiscal.year_of(period[0]))
+            except ValidationError as exc:
+                errors.append(row.error("period", " ".join(exc.messages)))
         supplier = services.clean_supplier(row.text("supplier"))
         if supplier and activity is not None and activity != Activity.ELECTRICITY:
             errors.append(row.error("supplier", _("only electricity has a supplier")))
@@ -222,19 +248,103 @@ def _validate(table: Table, actor: Any) -> tuple[list[_Entry], list[CellError]]:
             errors.append(
                 row.error("source", _("is longer than %(n)d characters") % {"n": SOURCE_LENGTH})
             )
+        if unit is not None and period is not None and activity is not None:
+            key = (unit.pk, activity, supplier.casefold(), period)
+            if key in seen:
+                errors.append(row.error(None, _("duplicate of row %(row)d") % {"row": seen[key]}))
+                continue
+            seen[key] = row.number
+            periods.append((row, unit, activity, supplier, *period))
         if len(errors) > before:
             continue
         assert unit is not None and period is not None
         assert activity is not None and quantity is not None
-        key = (unit.pk, activity, supplier.casefold(), period)
-        if key in seen:
-            errors.append(row.error(None, _("duplicate of row %(row)d") % {"row": seen[key]}))
-            continue
-        seen[key] = row.number
         entries.append(
             _Entry(row, unit, *period, activity, quantity, entered_unit, supplier, source)
         )
-    return entries, errors
+    errors += _overlaps(periods)
+    errors.sort(key=lambda error: error.row or 0)  # in the file's order (stable within a row)
+    return entries, errors, notes
+
+
+def _overlaps(
+    periods: list[tuple[Row, OrgUnit, str, str, dt.date, dt.date]],
+) -> list[CellError]:
+    """A month and the fiscal year around it, for one unit, activity and supplier: both in
+    the file, or one in the file and the other already stored (and not in the file)."""
+    errors: list[CellError] = []
+    by_key: dict[tuple[int, str, str], list[tuple[Row, dt.date, dt.date]]] = {}
+    for row, unit, activity, supplier, start, end in periods:
+        by_key.setdefault((unit.pk, activity, supplier.casefold()), []).append((row, start, end))
+    for (unit_pk, activity, supplier), rows in by_key.items():
+        label = services.activity_label(activity)
+        for index, (row, start, end) in enumerate(rows):
+            clash = next(
+                (
+                    other
+                    for other in rows[:index]
+                    if other[1] <= end
+                    and other[2] >= start
+                    and (other[1], other[2]) != (start, end)
+                ),
+                None,
+            )
+            if clash is not None:
+                errors.append(
+                    row.error(
+                        "period",
+                        _(
+                            "%(activity)s for %(period)s overlaps row %(other)d (%(other_period)s); "
+                            "record either months or the whole fiscal year"
+                        )
+                        % {
+                            "activity": label,
+                            "period": _label(start, end),
+                            "other": clash[0].number,
+                            "other_period": _label(clash[1], clash[2]),
+                        },
+                    )
+                )
+                continue
+            stored = (
+                ActivityRecord.objects.filter(
+                    org_unit_id=unit_pk,
+                    activity=activity,
+                    supplier__iexact=supplier,
+                    period_start__lte=end,
+                    period_end__gte=start,
+                )
+                .exclude(period_start=start, period_end=end)
+                .order_by("period_start")
+            )
+            stored_clash = next(
+                (
+                    record
+                    for record in stored
+                    if not any(
+                        (r[1], r[2]) == (record.period_start, record.period_end) for r in rows
+                    )
+                ),
+                None,
+            )
+            if stored_clash is not None:
+                errors.append(
+                    row.error(
+                        "period",
+                        _(
+                            "%(activity)s for %(period)s overlaps the record already stored for "
+                            "%(other_period)s; record either months or the whole fiscal year"
+                        )
+                        % {
+                            "activity": label,
+                            "period": _label(start, end),
+                            "other_period": _label(
+                                stored_clash.period_start, stored_clash.period_end
+                            ),
+                        },
+                    )
+                )
+    return errors
 
 
 _FIELD_COLUMNS = {
@@ -286,10 +396,10 @@ def import_activity(
     report(0, 0, _("Reading the file"))
     table = _read(source, name)
     report(0, len(table.rows), _("Checking %(n)d rows") % {"n": len(table.rows)})
-    entries, errors = _validate(table, actor)
+    entries, errors, notes = _validate(table, actor)
     if errors:
         raise ImportRejected(errors)
-    result = ActivityImportResult(table.file, dry_run=dry_run)
+    result = ActivityImportResult(table.file, dry_run=dry_run, notes=notes)
     applying = _("Applying %(n)d rows") % {"n": len(entries)}
     with transaction.atomic():
         for done, entry in enumerate(entries, start=1):
@@ -435,4 +545,7 @@ def run_activity_import(*, job: Job, report: Reporter) -> JobOutcome:
             progress=report,
         )
     counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    return JobOutcome(summary=result.summary(), details={"counts": counts, "dry_run": dry_run})
+    return JobOutcome(
+        summary=result.summary(),
+        details={"counts": counts, "dry_run": dry_run, "notes": result.notes},
+    )

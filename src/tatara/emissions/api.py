@@ -24,7 +24,13 @@ from tatara.core.api import ScopedViewSet, service_errors
 from tatara.core.permissions import can
 from tatara.emissions import services
 from tatara.emissions.choices import Activity, Basis
-from tatara.emissions.models import ActivityRecord, EmissionFactor, EmissionFactorSet, GwpValue
+from tatara.emissions.models import (
+    ActivityRecord,
+    EmissionCalculation,
+    EmissionFactor,
+    EmissionFactorSet,
+    GwpValue,
+)
 from tatara.kpis.table_io import parse_period
 from tatara.organisation.models import OrgUnit
 
@@ -48,7 +54,8 @@ class ActivityRecordSerializer(serializers.ModelSerializer[ActivityRecord]):
         required=False,
         allow_blank=True,
         max_length=40,
-        help_text="As entered (kWh, MWh, m**3, L, kL, kg, t); empty: the activity's standard unit.",
+        help_text="kWh, MWh, 千kWh, m3, 千m3, Nm3, L, kL, kg, t (ton: the metric tonne), MJ, GJ…;"
+        " stored in its canonical spelling; empty: the activity's standard unit.",
     )
     supplier = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Electricity only."
@@ -91,6 +98,15 @@ class LineSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(help_text="The factor's unit of activity (kWh, kL, t, 1000 m**3).")
     factor = serializers.CharField(help_text="t-CO2 per unit, as a decimal string.")
     factor_unit = serializers.CharField()
+    factor_id = serializers.IntegerField(help_text="The factor version used.")
+    factor_version = serializers.IntegerField()
+    factor_recorded_at = serializers.DateTimeField()
+    results_year = serializers.IntegerField(
+        allow_null=True, help_text="Electricity: the supplier's results year of the factor."
+    )
+    verify = serializers.CharField(
+        allow_blank=True, help_text="What is still to be verified about the factor."
+    )
     factor_set = serializers.CharField()
     factor_set_code = serializers.CharField()
     source = serializers.CharField(  # type: ignore[assignment]
@@ -115,6 +131,37 @@ class CalculationSerializer(serializers.Serializer[Any]):
     factor_sets = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
     lines = LineSerializer(many=True)
+    posted_calculation = serializers.IntegerField(
+        allow_null=True, help_text="The calculation posted last for this unit, year and basis."
+    )
+    changes_since_posted = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="What posting now would change in it (factor versions, quantities, figures).",
+    )
+
+
+class EmissionCalculationSerializer(serializers.ModelSerializer[EmissionCalculation]):
+    org_unit = serializers.CharField(source="org_unit.code", read_only=True)
+    recalculation_of = serializers.IntegerField(source="replaces_id", read_only=True)
+
+    class Meta:
+        model = EmissionCalculation
+        fields = [
+            "id",
+            "org_unit",
+            "period_start",
+            "period_end",
+            "basis",
+            "scope1_t",
+            "scope2_t",
+            "total_t",
+            "lines",
+            "recalculation_of",
+            "changes",
+            "observations",
+            "posted_at",
+            "posted_by",
+        ]
 
 
 class EmissionFactorSerializer(serializers.ModelSerializer[EmissionFactor]):
@@ -127,13 +174,28 @@ class EmissionFactorSerializer(serializers.ModelSerializer[EmissionFactor]):
 
     class Meta:
         model = EmissionFactor
-        fields = ["id", "factor_set", "activity", "supplier", "unit", "factor", "scope", "source"]
+        fields = [
+            "id",
+            "factor_set",
+            "activity",
+            "supplier",
+            "unit",
+            "factor",
+            "scope",
+            "source",
+            "results_year",
+            "verify",
+            "version",
+            "recorded_at",
+            "superseded_by",
+            "superseded_at",
+        ]
 
 
 class EmissionFactorSetSerializer(serializers.ModelSerializer[EmissionFactorSet]):
     class Meta:
         model = EmissionFactorSet
-        fields = ["code", "name", "basis", "valid_from", "valid_to", "source"]
+        fields = ["code", "name", "basis", "valid_from", "valid_to", "source", "verify"]
 
 
 class GwpValueSerializer(serializers.ModelSerializer[GwpValue]):
@@ -167,10 +229,31 @@ class ActivityRecordFilter(django_filters.FilterSet):
 class EmissionFactorFilter(django_filters.FilterSet):
     factor_set = django_filters.CharFilter(field_name="factor_set__code")
     activity = django_filters.ChoiceFilter(choices=Activity.choices)
+    current = django_filters.BooleanFilter(
+        field_name="superseded_at", lookup_expr="isnull", label="Only the versions in force."
+    )
 
     class Meta:
         model = EmissionFactor
-        fields = ["factor_set", "activity"]
+        fields = ["factor_set", "activity", "current"]
+
+
+class EmissionCalculationFilter(django_filters.FilterSet):
+    org_unit = django_filters.CharFilter(field_name="org_unit__code")
+    fiscal_year = django_filters.NumberFilter(
+        method="in_fiscal_year", label="Fiscal year (FY2019 = 2019): calculations inside it."
+    )
+
+    class Meta:
+        model = EmissionCalculation
+        fields = ["org_unit", "basis", "fiscal_year"]
+
+    def in_fiscal_year(self, queryset: Any, name: str, value: Any) -> Any:
+        year = int(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return queryset.none()
+        start, end = fiscal.bounds(year)
+        return queryset.filter(period_start__gte=start, period_end__lte=end)
 
 
 # --- viewsets ---------------------------------------------------------------------------------
@@ -279,7 +362,31 @@ class CalculationViewSet(GenericViewSet):
             )
         except Exception as exc:
             raise service_errors(exc) from exc
-        return Response({**result.as_dict(), "unit_name": unit.name})
+        last, changes = services.changes_since_posted(result, unit)
+        return Response(
+            {
+                **result.as_dict(),
+                "unit_name": unit.name,
+                "posted_calculation": last.pk if last else None,
+                "changes_since_posted": changes,
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Calculations as posted to the KPIs, with the factor versions they used; "
+        "a recalculation names the calculation it replaces and what changed."
+    ),
+    retrieve=extend_schema(description="One posted calculation."),
+)
+class EmissionCalculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    base_queryset = EmissionCalculation.objects.select_related("org_unit").order_by(
+        "org_unit__path", "period_start", "-posted_at", "-pk"
+    )
+    view_action = VIEW
+    serializer_class = EmissionCalculationSerializer
+    filterset_class = EmissionCalculationFilter
 
 
 @extend_schema_view(
@@ -323,6 +430,9 @@ class GwpValueViewSet(mixins.ListModelMixin, ScopedViewSet):
 def register(router: DefaultRouter) -> None:
     router.register("emissions/activity", ActivityRecordViewSet, basename="emission-activity")
     router.register("emissions/calculation", CalculationViewSet, basename="emission-calculation")
+    router.register(
+        "emissions/calculations", EmissionCalculationViewSet, basename="emission-posted"
+    )
     router.register("emissions/factor-sets", EmissionFactorSetViewSet, basename="emission-set")
     router.register("emissions/factors", EmissionFactorViewSet, basename="emission-factor")
     router.register("emissions/gwp", GwpValueViewSet, basename="emission-gwp")

@@ -46,7 +46,8 @@ class ActivityForm(forms.Form):
         required=False,
         max_length=40,
         help_text=_(
-            "As on the invoice: kWh or MWh, m**3, L or kL, kg or t. Empty: the standard unit."
+            "As on the invoice: kWh, MWh or 千kWh; m3, 千m3 or Nm3; L or kL; kg or t; MJ or GJ. "
+            "Empty: the standard unit."
         ),
     )
     supplier = forms.CharField(

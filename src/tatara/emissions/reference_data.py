@@ -45,8 +45,20 @@ def gwp_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def sync_factor_sets(set_model: Any, factor_model: Any) -> int:
-    """Create or update the shipped sets and their factors; returns the number of factors."""
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def sync_factor_sets(set_model: Any, factor_model: Any, now: Any = None) -> int:
+    """Create or update the shipped sets and their factors; returns the number of factors.
+
+    A factor whose value, unit, scope, source or verification note differs from the version
+    in force gets a new version (the old one is marked replaced, never edited), so
+    calculations posted with it keep what they used. A set's name, years and source are
+    updated in place (its row history keeps the old ones)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
     count = 0
     for row in factor_set_rows():
         factor_set, _created = set_model.objects.update_or_create(
@@ -56,22 +68,40 @@ def sync_factor_sets(set_model: Any, factor_model: Any) -> int:
                 "basis": row["basis"],
                 "valid_from": int(row["valid_from"]),
                 "valid_to": int(row["valid_to"]) if row.get("valid_to") else None,
-                "source": " ".join(str(row.get("source", "")).split()),
+                "source": _text(row.get("source")),
+                "verify": _text(row.get("verify")),
             },
         )
         for factor in row["factors"]:
-            factor_model.objects.update_or_create(
-                factor_set=factor_set,
-                activity=factor["activity"],
-                supplier=factor.get("supplier", ""),
-                defaults={
-                    "unit": factor["unit"],
-                    "factor": Decimal(str(factor["factor"])),
-                    "scope": int(factor["scope"]),
-                    "source": factor.get("source", ""),
-                },
-            )
+            wanted = {
+                "unit": factor["unit"],
+                "factor": Decimal(str(factor["factor"])),
+                "scope": int(factor["scope"]),
+                "source": _text(factor.get("source")),
+                "verify": _text(factor.get("verify")),
+            }
+            key = {
+                "factor_set": factor_set,
+                "activity": factor["activity"],
+                "supplier": factor.get("supplier", ""),
+            }
+            versions = factor_model.objects.filter(**key)
+            current = versions.filter(superseded_at__isnull=True).first()
             count += 1
+            if current is not None and all(
+                getattr(current, name) == value for name, value in wanted.items()
+            ):
+                continue
+            last = versions.order_by("-version").first()
+            if current is not None:  # out of force first: one version in force at a time
+                current.superseded_at = now
+                current.save(update_fields=["superseded_at"])
+            made = factor_model.objects.create(
+                **key, **wanted, version=(last.version + 1) if last else 1, recorded_at=now
+            )
+            if current is not None:
+                current.superseded_by = made
+                current.save(update_fields=["superseded_by"])
     return count
 
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from tatara.core import fiscal
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import require
+from tatara.emissions import quantities, recalculation
 from tatara.emissions.choices import (
     ELECTRICITY_BASES,
+    KINDS,
     STANDARD_UNITS,
     Activity,
     Basis,
@@ -27,8 +29,14 @@ from tatara.emissions.choices import (
     Scope,
 )
 from tatara.emissions.factor_import import ImportResult, import_supplier_factors
-from tatara.emissions.models import ActivityRecord, EmissionFactor, GwpValue
-from tatara.emissions.quantities import in_factor_unit, same_dimension
+from tatara.emissions.models import (
+    ActivityRecord,
+    EmissionCalculation,
+    EmissionFactor,
+    EmissionFactorSet,
+    GwpValue,
+)
+from tatara.emissions.quantities import in_factor_unit
 from tatara.kpis import services as kpi_services
 from tatara.kpis.choices import Frequency
 from tatara.kpis.models import Metric, Observation
@@ -40,7 +48,9 @@ __all__ = [
     "Line",
     "Posted",
     "ResolvedFactor",
+    "activity_unit",
     "calculate",
+    "check_factor_year",
     "check_period",
     "co2e",
     "factor_for",
@@ -55,6 +65,7 @@ SCOPE1_METRIC = "co2-scope1"
 SCOPE2_METRIC = "co2-scope2"
 POSTED_METRICS = (SCOPE1_METRIC, SCOPE2_METRIC, CO2_METRIC)
 POSTED_PLACES = Decimal("0.001")  # a kilogram: the factors carry three significant digits
+STORED_PLACES = Decimal("0.00000001")  # the places of EmissionCalculation's figures
 ZERO = Decimal(0)
 MONTHS_IN_YEAR = 12
 
@@ -116,9 +127,12 @@ def record_activity(
 ) -> ActivityRecord:
     """Enter (or correct) what a unit consumed in a month or a fiscal year.
 
-    The quantity is kept as entered, in any unit of the activity's dimension (MWh or kWh,
-    L or kL, kg or t); a unit of another dimension is refused. One record per unit, activity,
-    supplier and period; a month and the fiscal year around it cannot both be recorded.
+    The quantity is kept as entered, in any unit of the activity's kind (MWh or kWh, L or kL,
+    kg or t, 千m3 or m3), stored in the unit's canonical spelling; a unit of another kind or
+    an unknown one is refused with the accepted spellings. A fuel or heat needs a factor for
+    the period's fiscal year (LNG before the revised ordinance is refused here, not when
+    calculating). One record per unit, activity, supplier and period; a month and the fiscal
+    year around it cannot both be recorded.
     """
     require(actor, "emissions.change", org_unit)
     if activity not in Activity.values:
@@ -135,11 +149,15 @@ def record_activity(
     amount = kpi_services.parse_decimal(quantity, "quantity")
     if amount < 0:
         raise ValidationError({"quantity": _("The quantity cannot be negative.")})
-    entered_unit = (unit or STANDARD_UNITS[activity]).strip()
+    typed_unit = (unit or "").strip()
     try:
-        same_dimension(entered_unit, STANDARD_UNITS[activity])
+        entered_unit = activity_unit(activity, typed_unit).code
     except ValidationError as exc:
         raise ValidationError({"unit": exc.messages}) from exc
+    try:
+        check_factor_year(activity, fiscal.year_of(period_start))
+    except ValidationError as exc:
+        raise ValidationError({"period_start": exc.messages}) from exc
     same = ActivityRecord.objects.filter(
         org_unit=org_unit, activity=activity, supplier__iexact=supplier
     )
@@ -185,10 +203,51 @@ def record_activity(
             "supplier": supplier,
             "quantity": str(amount),
             "unit": entered_unit,
+            **({"unit_as_typed": typed_unit} if typed_unit and typed_unit != entered_unit else {}),
             "period": _label(period_start, period_end),
         },
     )
     return record
+
+
+def activity_unit(activity: str, text: str) -> quantities.Unit:
+    """The unit `text` names for `activity` (its standard unit when empty), or a
+    ValidationError listing the spellings the activity accepts."""
+    return quantities.parse_for(
+        text or STANDARD_UNITS[activity], KINDS[activity], activity_label(activity)
+    )
+
+
+def fuel_factor_years(activity: str) -> list[tuple[int, int | None]]:
+    """The fiscal-year ranges of the ordinance's factor sets that have `activity`."""
+    sets = EmissionFactorSet.objects.filter(
+        basis=Basis.FUEL,
+        factors__activity=activity,
+        factors__superseded_at__isnull=True,
+    ).order_by("valid_from")
+    return [(s.valid_from, s.valid_to) for s in sets.distinct()]
+
+
+def check_factor_year(activity: str, year: int) -> None:
+    """A fuel or heat must have a factor valid in fiscal year `year` (electricity factors are
+    imported by users, often after the activity data, so they are checked when
+    calculating). The message says which years have one."""
+    if activity == Activity.ELECTRICITY or _find(activity, year, Basis.FUEL, "") is not None:
+        return
+    years = fuel_factor_years(activity)
+    spans = ", ".join(
+        f"FY{a}–FY{b}" if b else _("FY%(year)d onwards") % {"year": a} for a, b in years
+    )
+    raise ValidationError(
+        _(
+            "%(activity)s has no emission factor for FY%(year)d in the ordinance's factor "
+            "tables, so it cannot be calculated; factors exist for %(spans)s."
+        )
+        % {"activity": activity_label(activity), "year": year, "spans": spans or "—"}
+        if years
+        else _("%(activity)s has no emission factor in the ordinance's factor tables.")
+        % {"activity": activity_label(activity)}
+    )
 
 
 # --- factors ------------------------------------------------------------------------------
@@ -205,9 +264,8 @@ def _find(activity: str, year: int, basis: str, supplier: str) -> EmissionFactor
         Q(factor_set__valid_to__isnull=True) | Q(factor_set__valid_to__gte=year)
     )
     return (
-        EmissionFactor.objects.filter(
-            valid, activity=activity, factor_set__basis=basis, supplier__iexact=supplier
-        )
+        EmissionFactor.objects.current()
+        .filter(valid, activity=activity, factor_set__basis=basis, supplier__iexact=supplier)
         .select_related("factor_set")
         .order_by("-factor_set__valid_from")
         .first()
@@ -294,6 +352,15 @@ class Line:
     co2_t: Decimal
     records: int
     warning: str = ""
+    factor_id: int | None = None
+    factor_version: int = 1
+    factor_recorded_at: dt.datetime | None = None
+    results_year: int | None = None
+    verify: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.activity, self.supplier.casefold())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -304,9 +371,16 @@ class Line:
             "unit": self.unit,
             "factor": plain(self.factor),
             "factor_unit": f"t-CO2/{self.unit}",
+            "factor_id": self.factor_id,
+            "factor_version": self.factor_version,
+            "factor_recorded_at": (
+                self.factor_recorded_at.isoformat() if self.factor_recorded_at else None
+            ),
+            "results_year": self.results_year,
             "factor_set": self.factor_set,
             "factor_set_code": self.factor_set_code,
             "source": self.source,
+            "verify": self.verify,
             "co2_t": plain(self.co2_t),
             "records": self.records,
             "warning": self.warning,
@@ -416,6 +490,11 @@ def calculate(
                     % {"record": str(record), "problem": " ".join(exc.messages)}
                 ) from exc
         warnings = [resolved.warning] if resolved.warning else []
+        if factor.verify:
+            warnings.append(
+                _("The factor is still to be verified against the official text: %(what)s.")
+                % {"what": factor.verify}
+            )
         months = {r.period_start for r in group if (r.period_start, r.period_end) != (start, end)}
         if whole_year and len(months) == len(group) and len(months) < MONTHS_IN_YEAR:
             warnings.append(
@@ -436,6 +515,11 @@ def calculate(
                 co2_t=quantity * Decimal(factor.factor),
                 records=len(group),
                 warning=" ".join(warnings),
+                factor_id=factor.pk,
+                factor_version=factor.version,
+                factor_recorded_at=factor.recorded_at,
+                results_year=factor.results_year,
+                verify=factor.verify,
             )
         )
     lines.sort(key=lambda line: (line.scope, order[line.activity], line.supplier.casefold()))
@@ -478,6 +562,7 @@ class Posted:
     scope1: Observation
     scope2: Observation
     total: Observation
+    calculation: EmissionCalculation | None = None
 
     def __iter__(self) -> Any:
         return iter((self.scope1, self.scope2, self.total))
@@ -527,7 +612,11 @@ def post_to_kpis(
     scope2 = [line for line in result.lines if line.scope == Scope.SCOPE_2]
     figures = (
         (SCOPE1_METRIC, result.scope1, _posted_source(scope1, basis, "no fuel records")),
-        (SCOPE2_METRIC, result.scope2, _posted_source(scope2, basis, "no electricity records")),
+        (
+            SCOPE2_METRIC,
+            result.scope2,
+            _posted_source(scope2, basis, "no electricity or heat records"),
+        ),
         (CO2_METRIC, result.total, _posted_source(list(result.lines), basis, "")),
     )
     observations = {
@@ -543,10 +632,12 @@ def post_to_kpis(
         )
         for code, value, source in figures
     }
+    stored = _store_calculation(actor, org_unit, result, observations)
     posted = Posted(
         scope1=observations[SCOPE1_METRIC],
         scope2=observations[SCOPE2_METRIC],
         total=observations[CO2_METRIC],
+        calculation=stored,
     )
     record_event(
         actor=actor,
@@ -561,7 +652,82 @@ def post_to_kpis(
             "total_t": plain(result.total),
             "observations": {code: o.pk for code, o in observations.items()},
             "factor_sets": result.factor_sets,
+            "factor_versions": {
+                f"{line.activity}:{line.supplier}": line.factor_version for line in result.lines
+            },
             "warnings": result.warnings,
+            "calculation": stored.pk,
+            "recalculation_of": stored.replaces_id,
+            "changes": stored.changes,
         },
     )
     return posted
+
+
+def _posted_value(value: Decimal) -> str:
+    return plain(Decimal(value).quantize(POSTED_PLACES, rounding=ROUND_HALF_UP))
+
+
+def figures(result: Any) -> dict[str, str]:
+    """The three figures as posted (to 0.001 t) of a Calculation or EmissionCalculation."""
+    if isinstance(result, EmissionCalculation):
+        values = (result.scope1_t, result.scope2_t, result.total_t)
+    else:
+        values = (result.scope1, result.scope2, result.total)
+    return dict(zip(("scope1_t", "scope2_t", "total_t"), map(_posted_value, values), strict=True))
+
+
+def last_posted(org_unit: OrgUnit, start: dt.date, end: dt.date, basis: str) -> Any:
+    """The calculation of the unit, period and basis posted last (not yet recalculated)."""
+    return (
+        EmissionCalculation.objects.filter(
+            org_unit=org_unit,
+            period_start=start,
+            period_end=end,
+            basis=basis,
+            replaced_by__isnull=True,
+        )
+        .order_by("-posted_at", "-pk")
+        .first()
+    )
+
+
+def changes_since_posted(
+    result: Calculation, org_unit: OrgUnit
+) -> tuple[Any, list[dict[str, Any]]]:
+    """(the calculation posted last for the result's unit, period and basis, what the result
+    would change in it); (None, []) when nothing was posted."""
+    previous = last_posted(org_unit, result.period_start, result.period_end, result.basis)
+    if previous is None:
+        return None, []
+    lines = [line.as_dict() for line in result.lines]
+    return previous, recalculation.changes(
+        previous.lines, figures(previous), lines, figures(result)
+    )
+
+
+def _store_calculation(
+    actor: Any, org_unit: OrgUnit, result: Calculation, observations: dict[str, Observation]
+) -> EmissionCalculation:
+    """Keep the posted calculation with the factor versions it used; a posting after an
+    earlier one of the same unit, period and basis is stored as its recalculation, with
+    what changed."""
+    from tatara.core.audit import actor_label
+
+    previous, found = changes_since_posted(result, org_unit)
+    stored = EmissionCalculation.objects.create(
+        org_unit=org_unit,
+        period_start=result.period_start,
+        period_end=result.period_end,
+        basis=result.basis,
+        scope1_t=result.scope1.quantize(STORED_PLACES, rounding=ROUND_HALF_UP),
+        scope2_t=result.scope2.quantize(STORED_PLACES, rounding=ROUND_HALF_UP),
+        total_t=result.total.quantize(STORED_PLACES, rounding=ROUND_HALF_UP),
+        lines=[line.as_dict() for line in result.lines],
+        replaces=previous,
+        changes=found,
+        observations={code: o.pk for code, o in observations.items()},
+        posted_by=actor_label(actor)[:150],
+    )
+    stored.factors.set([line.factor_id for line in result.lines if line.factor_id])
+    return stored

@@ -26,7 +26,7 @@ from tatara.core import fiscal
 from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
-from tatara.emissions import activity_io, services
+from tatara.emissions import activity_io, quantities, recalculation, services
 from tatara.emissions.choices import STANDARD_UNITS, Activity, Basis
 from tatara.emissions.factor_import import require_whole_group
 from tatara.emissions.forms import (
@@ -36,7 +36,13 @@ from tatara.emissions.forms import (
     FactorImportForm,
     month_choices,
 )
-from tatara.emissions.models import ActivityRecord, EmissionFactor, EmissionFactorSet, GwpValue
+from tatara.emissions.models import (
+    ActivityRecord,
+    EmissionCalculation,
+    EmissionFactor,
+    EmissionFactorSet,
+    GwpValue,
+)
 from tatara.kpis.models import Observation
 from tatara.organisation.models import OrgUnit
 
@@ -222,16 +228,14 @@ def record(request: HttpRequest, code: str, year: int) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                _("Recorded %(activity)s for %(period)s: %(quantity)s %(unit)s.")
-                % {
-                    "activity": saved.get_activity_display(),
-                    "period": data["period"] if data["period"] != "year" else fiscal.label(year),
-                    "quantity": services.plain(Decimal(saved.quantity)),
-                    "unit": saved.unit,
-                },
-            )
+            text = _("Recorded %(activity)s for %(period)s: %(quantity)s %(unit)s.") % {
+                "activity": saved.get_activity_display(),
+                "period": data["period"] if data["period"] != "year" else fiscal.label(year),
+                "quantity": services.plain(Decimal(saved.quantity)),
+                "unit": saved.unit,
+            }
+            note = quantities.parse(data["unit"]).note if data["unit"] else ""
+            messages.success(request, f"{text} {note}".strip())
             return redirect("emissions:activity", unit.code, year)
     response = render(
         request, "emissions/activity.html", _activity_context(request, unit, year, form)
@@ -297,6 +301,17 @@ def calculation(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except ValidationError as exc:
         error = " ".join(_messages(exc))
     start, end = fiscal.bounds(year)
+    labels = dict(Activity.choices)
+    last, pending = services.changes_since_posted(result, unit) if result else (None, [])
+    history = [
+        {
+            "calculation": c,
+            "changes": [recalculation.describe(change, labels) for change in c.changes],
+        }
+        for c in EmissionCalculation.objects.filter(
+            org_unit=unit, period_start=start, period_end=end
+        ).order_by("-posted_at", "-pk")
+    ]
     posted: list[Observation] = []
     if can(request.user, "kpis.view", unit):
         posted = list(
@@ -322,6 +337,9 @@ def calculation(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 {**asdict(line), "label": dict(Activity.choices)[line.activity]}
                 for line in (result.lines if result else ())
             ],
+            "last_posted": last,
+            "pending": [recalculation.describe(change, labels) for change in pending],
+            "history": history,
             "error": error,
             "posted": posted,
             "years": _years(unit, year),
@@ -372,18 +390,36 @@ def _may_manage(user: Any) -> bool:
     return True
 
 
+@dataclass
+class FactorRow:
+    """A factor in force on the factors page, with its earlier versions."""
+
+    factor: EmissionFactor
+    earlier: list[EmissionFactor]
+
+
 @require_GET
 def factors(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     sets = list(EmissionFactorSet.objects.order_by("basis", "-valid_from", "code"))
-    by_set: dict[int, list[EmissionFactor]] = {}
-    for factor in EmissionFactor.objects.order_by("activity", "supplier"):
-        by_set.setdefault(factor.factor_set_id, []).append(factor)
+    by_set: dict[int, list[FactorRow]] = {}
+    earlier: dict[tuple[int, str, str], list[EmissionFactor]] = {}
+    all_factors = EmissionFactor.objects.order_by("activity", "supplier", "-version")
+    for factor in all_factors:
+        key = (factor.factor_set_id, factor.activity, factor.supplier.casefold())
+        if factor.is_current:
+            by_set.setdefault(factor.factor_set_id, []).append(FactorRow(factor, []))
+            earlier[key] = by_set[factor.factor_set_id][-1].earlier
+        elif key in earlier:
+            earlier[key].append(factor)
     gwp = list(GwpValue.objects.filter(horizon=100).order_by("gas", "report"))
     reports = sorted({g.report for g in gwp})
     by_gas: dict[str, dict[str, Any]] = {}
     for g in gwp:
         by_gas.setdefault(g.gas, {})[g.report] = g.value
+    order = {code: index for index, code in enumerate(Activity.values)}
+    for rows in by_set.values():
+        rows.sort(key=lambda row: (order[row.factor.activity], row.factor.supplier.casefold()))
     return render(
         request,
         "emissions/factors.html",
@@ -404,7 +440,7 @@ def factor_import(request: HttpRequest) -> HttpResponse:
     if not _may_manage(request.user):
         raise PermissionDenied
     form = FactorImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
+    errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
@@ -415,9 +451,11 @@ def factor_import(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRejected as exc:
-            errors = [str(e) for e in exc.errors]
+            errors = list(exc.errors)
         else:
             messages.success(request, result.summary())
+            for line in result.changed:
+                messages.info(request, line)
             if result.dry_run:
                 return redirect("emissions:factor-import")
             return redirect("emissions:factors")

@@ -2,12 +2,10 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from tatara.emissions.reference_data import sync_factor_sets, sync_gwp
+    # The fuel factor sets are loaded by 0003 (their versioned fields come with it); the
+    # GWP values have not changed shape.
+    from tatara.emissions.reference_data import sync_gwp
 
-    sync_factor_sets(
-        apps.get_model("emissions", "EmissionFactorSet"),
-        apps.get_model("emissions", "EmissionFactor"),
-    )
     sync_gwp(apps.get_model("emissions", "GwpValue"))
 
 

@@ -42,5 +42,6 @@ def tonnes(value: Any) -> str:
 
 @register.filter
 def unit_text(value: Any) -> str:
-    """A pint unit as people write it: m**3 → m³, 1000 m**3 → 1000 m³."""
-    return str(value or "").replace("**3", "³").replace("**2", "²")
+    """A unit as people read it: m3 → m³, 1000 Nm3 → 1000 Nm³ (also the older m**3)."""
+    text = str(value or "").replace("**3", "³").replace("**2", "²")
+    return text[:-1] + "³" if text.endswith("m3") else text

@@ -16,11 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tatara.core.cli_actor import resolve_actor
 from tatara.core.tabular import ImportRejected, write_csv
-from tatara.emissions import activity_io, services
-from tatara.emissions.choices import ELECTRICITY_BASES, Basis
+from tatara.emissions import activity_io, recalculation, services
+from tatara.emissions.choices import ELECTRICITY_BASES, Activity, Basis
 from tatara.organisation.models import OrgUnit
 
 FORMATS = ("text", "json", "csv")
+LABELS = dict(Activity.choices)
 CSV_COLUMNS = [
     "scope",
     "activity",
@@ -29,6 +30,7 @@ CSV_COLUMNS = [
     "unit",
     "factor",
     "factor_unit",
+    "factor_version",
     "factor_set",
     "source",
     "co2_t",
@@ -147,6 +149,8 @@ class Command(BaseCommand):
             ) from exc
         prefix = "checked" if options["dry_run"] else "imported"
         self.stdout.write(f"{prefix}: {result.summary()}")
+        for line in result.changed:
+            self.stdout.write(f"  new version: {line}")
 
     def load_activity(self, actor: Any, options: Any) -> None:
         path = Path(options["path"])
@@ -202,7 +206,7 @@ class Command(BaseCommand):
             rows = [[line.as_dict()[c] for c in CSV_COLUMNS] for line in result.lines]
             totals = (("1", result.scope1), ("2", result.scope2), ("1+2", result.total))
             rows += [
-                [scope, "(total)", *[""] * 7, services.plain(value), ""] for scope, value in totals
+                [scope, "(total)", *[""] * 8, services.plain(value), ""] for scope, value in totals
             ]
             self.stdout.write(write_csv(CSV_COLUMNS, rows).decode("utf-8"), ending="")
             return
@@ -214,16 +218,34 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  scope {line.scope}  {line.activity}{who}: {services.plain(line.quantity)} "
                 f"{line.unit} × {services.plain(line.factor)} = {services.plain(line.co2_t)}"
-                f"  [{line.factor_set}]"
+                f"  [{line.factor_set}, factor v{line.factor_version}]"
             )
             if line.warning:
                 self.stdout.write(f"    warning: {line.warning}")
         self.stdout.write(f"  Scope 1: {services.plain(result.scope1)}")
         self.stdout.write(f"  Scope 2: {services.plain(result.scope2)}")
         self.stdout.write(f"  Total:   {services.plain(result.total)}")
+        last, changes = services.changes_since_posted(result, self._target(options)["org_unit"])
+        if last is not None:
+            when = f"{last.posted_at:%Y-%m-%d %H:%M}"
+            if not changes:
+                self.stdout.write(f"  same as the calculation #{last.pk} posted {when}")
+            else:
+                self.stdout.write(f"  differs from the calculation #{last.pk} posted {when}:")
+                for change in changes:
+                    self.stdout.write(f"    {recalculation.describe(change, LABELS)}")
 
     def post(self, actor: Any, options: Any) -> None:
         posted = services.post_to_kpis(actor=actor, **self._target(options))
+        stored = posted.calculation
+        if stored is not None and stored.replaces_id is not None:
+            self.stdout.write(f"recalculation #{stored.pk} of #{stored.replaces_id}:")
+            for change in stored.changes or []:
+                self.stdout.write(f"  {recalculation.describe(change, LABELS)}")
+            if not stored.changes:
+                self.stdout.write("  nothing changed")
+        elif stored is not None:
+            self.stdout.write(f"calculation #{stored.pk}")
         for observation in posted:
             self.stdout.write(
                 f"posted: {observation.metric.code} {observation.org_unit.code} "
