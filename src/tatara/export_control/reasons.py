@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tatara.export_control.choices import Outcome, PartyRole
 
@@ -70,6 +71,22 @@ def _party_end_user_list(p: dict[str, Any]) -> str:
         "(score %(score)s): a licence is needed for catch-all items unless "
         "weapons use is clearly excluded."
     ) % {k: p[k] for k in ("party", "roles", "name", "score")}
+
+
+def _party_cleared_before(p: dict[str, Any]) -> str:
+    return ngettext(
+        "Party %(party)s (%(roles)s) was cleared before as not %(name)s on %(list)s: "
+        "the hit is shown and not counted.",
+        "Party %(party)s (%(roles)s) was cleared before as not the listed party of "
+        "%(count)d hits (best: %(name)s on %(list)s): they are shown and not counted.",
+        int(p["count"]),
+    ) % {
+        "party": p["party"],
+        "roles": p["roles"],
+        "name": p["name"],
+        "list": p["list"],
+        "count": int(p["count"]),
+    }
 
 
 def _party_list_update(p: dict[str, Any]) -> str:
@@ -153,6 +170,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "party-hit": _party_hit,
     "party-end-user-list": _party_end_user_list,
     "party-list-update": _party_list_update,
+    "party-cleared-before": _party_cleared_before,
     "country-unknown": _country_unknown,
     "country-embargo": _country_embargo,
     "country-group-d": _country_group_d,
