@@ -76,7 +76,9 @@ def shop(world: Any, officers: Any, make_user: Any, grant: Any) -> Any:
     return make
 
 
-def party_of(officers: Any, world: Any, unit: str = "alpha", name: str = NEAR, **fields: Any) -> Party:
+def party_of(
+    officers: Any, world: Any, unit: str = "alpha", name: str = NEAR, **fields: Any
+) -> Party:
     officer = {"alpha": "eco", "bravo": "eco_b", "grp": "eco_g"}[unit]
     return services.create_party(
         actor=officers[officer], org_unit=world.units[unit], name=name, country="DE", **fields
@@ -167,7 +169,12 @@ def test_another_company_still_alerts_also_on_a_group_party(
 
 @pytest.mark.parametrize(
     "change",
-    [{"aliases": ["Volkov IG"]}, {"date_of_birth": "2001"}, {"country": "FR"}, {"name": NEAR + " AG"}],
+    [
+        {"aliases": ["Volkov IG"]},
+        {"date_of_birth": "2001"},
+        {"country": "FR"},
+        {"name": NEAR + " AG"},
+    ],
     ids=["alias", "date of birth", "country", "renamed"],
 )
 def test_a_changed_party_alerts_again(
@@ -297,7 +304,9 @@ def test_the_api_shows_the_mark_within_scope(
     assert info["code"] == "party-cleared-before" and info["severity"] == "info"
     mark = info["hits"][0]["cleared_before"]
     assert mark["visible"] and mark["id"] == clearing.pk
-    assert mark["decision_url"] == decision.get_absolute_url() and mark["decided_in"] == "transaction"
+    assert (
+        mark["decision_url"] == decision.get_absolute_url() and mark["decided_in"] == "transaction"
+    )
     assert "cleared before" in info["message"]
     runs = officer.get(f"/api/v1/export-control/transactions/{second.pk}/runs/").json()
     assert runs[0]["reasons"][0]["hits"][0]["cleared_before"]["id"] == clearing.pk

@@ -111,7 +111,9 @@ def test_a_party_fingerprint_folds_case_and_spacing_only() -> None:
         return namesakes.Subject.of_name(name, country=country, birth_date=birth).key
 
     one = key("Volkov  Industrial Groupe", "DE")
-    assert one == key("volkov industrial groupe", "de") == key("ＶＯＬＫＯＶ Industrial Groupe", "DE")
+    assert (
+        one == key("volkov industrial groupe", "de") == key("ＶＯＬＫＯＶ Industrial Groupe", "DE")
+    )
     assert one != key("Volkov Industrial Groupe", "FR")
     assert one != key("Volkov Industrial Groupe", "DE", "1980")
     assert one != key("Volkov Industrial Groupe.", "DE")  # punctuation is kept
@@ -131,7 +133,11 @@ def test_a_cleared_name_does_not_alert_again_in_the_companys_next_batch(
     clear(eco["eco"], alert)
     clearing = ClearedMatch.objects.get()
     assert (clearing.company, clearing.org_unit) == (world.units["alpha"], world.units["alpha"])
-    assert (clearing.subject_kind, clearing.source, clearing.list_entry_id) == ("name", "custom", "W-1")
+    assert (clearing.subject_kind, clearing.source, clearing.list_entry_id) == (
+        "name",
+        "custom",
+        "W-1",
+    )
     assert clearing.decision == alert and clearing.in_force
     assert AuditEvent.objects.filter(verb="screening.namesake_cleared").count() == 1
 
@@ -273,10 +279,14 @@ def test_the_command_line_applies_the_units_memory(
     out, err = io.StringIO(), io.StringIO()
     call_command("screening", "batch", str(path), "--unit", "alpha", stdout=out, stderr=err)
     rows = out.getvalue().splitlines()
-    assert any(r.startswith("2,Volkov Industrial Groupe") and r.endswith(",cleared_before") for r in rows)
+    assert any(
+        r.startswith("2,Volkov Industrial Groupe") and r.endswith(",cleared_before") for r in rows
+    )
     assert "1 rows cleared before" in err.getvalue()
     out = io.StringIO()
-    call_command("screening", "batch", str(path), "--unit", "bravo", stdout=out, stderr=io.StringIO())
+    call_command(
+        "screening", "batch", str(path), "--unit", "bravo", stdout=out, stderr=io.StringIO()
+    )
     assert "cleared_before" not in out.getvalue()
 
 

@@ -33,7 +33,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction as db
 from django.utils.formats import number_format
@@ -151,7 +151,7 @@ def affected_parties(
     outcome = rescreen_against_change(change, queries, report=tick)
     found: dict[int, set[int]] = defaultdict(set)
     for key in set(outcome.hits) | set(outcome.removed) | set(outcome.dropped):
-        party_id, company_id = key  # type: ignore[misc]
+        party_id, company_id = cast(tuple[int, int], key)
         found[party_id].add(company_id)
     return dict(found)
 
