@@ -176,7 +176,7 @@ def test_the_page_shows_cleared_before_with_a_link_to_the_decision(
         ja = client_for(eco["eco"]).get(
             f"/screening/batch/{second.pk}/?status=cleared_before", HTTP_ACCEPT_LANGUAGE="ja"
         )
-    assert "以前にクリア" in ja.content.decode()
+    assert "以前に該当なしと判断済み" in ja.content.decode()
 
 
 def test_another_company_and_the_group_are_not_silenced(watch: Any, world: Any, eco: Any) -> None:
