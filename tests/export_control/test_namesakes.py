@@ -307,7 +307,7 @@ def test_the_api_shows_the_mark_within_scope(
     assert (
         mark["decision_url"] == decision.get_absolute_url() and mark["decided_in"] == "transaction"
     )
-    assert "cleared before" in info["message"]
+    assert "was cleared before" in info["message"]
     runs = officer.get(f"/api/v1/export-control/transactions/{second.pk}/runs/").json()
     assert runs[0]["reasons"][0]["hits"][0]["cleared_before"]["id"] == clearing.pk
     hits = officer.get(f"/api/v1/export-control/parties/{party.pk}/").json()["screening_hits"]

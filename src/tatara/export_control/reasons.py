@@ -13,7 +13,6 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tatara.export_control.choices import Outcome, PartyRole
 
@@ -74,12 +73,9 @@ def _party_end_user_list(p: dict[str, Any]) -> str:
 
 
 def _party_cleared_before(p: dict[str, Any]) -> str:
-    return ngettext(
-        "Party %(party)s (%(roles)s) was cleared before as not %(name)s on %(list)s: "
-        "the hit is shown and not counted.",
-        "Party %(party)s (%(roles)s) was cleared before as not the listed party of "
-        "%(count)d hits (best: %(name)s on %(list)s): they are shown and not counted.",
-        int(p["count"]),
+    return _(
+        "Party %(party)s (%(roles)s) was cleared before as not the listed party: "
+        "%(count)d hit(s), the best %(name)s on %(list)s; shown, not counted."
     ) % {
         "party": p["party"],
         "roles": p["roles"],
