@@ -160,7 +160,8 @@ def _end_use_red_flag(p: dict[str, Any]) -> str:
     }
 
 
-# every code the engine (assessment.py) and the list-update re-screening (rescreen.py) emit
+# every code the engine (assessment.py), the list-update re-screening (rescreen.py) and the
+# cleared-namesake memory (party_screening.py) emit
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "party-strong-hit": _party_strong_hit,
     "party-hit": _party_hit,
