@@ -7,6 +7,7 @@ service through the batch job."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,16 @@ def test_an_entry_keeps_its_identity_across_versions_until_who_it_is_changes(wat
     ):
         watch(VOLKOV, changed)
         assert ListEntry.objects.get(version__status="active", entry_id="W-2").identity != first
+
+
+def test_the_migration_fills_the_identity_of_entries_stored_before(watch: Any) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("tatara.screening.migrations.0003_cleared_namesakes")
+    entry = ListEntry.objects.get(version__status="active", entry_id="W-2")
+    ListEntry.objects.update(identity="")
+    migration.fill_identities(apps, None)
+    assert ListEntry.objects.get(pk=entry.pk).identity == entry.identity != ""
 
 
 def test_a_party_fingerprint_folds_case_and_spacing_only() -> None:
@@ -310,6 +321,7 @@ def test_the_api_shows_the_mark_as_the_viewer_may_see_it(
     listed = officer.get("/api/v1/screening/clearings/?in_force=true").json()["results"]
     assert [c["id"] for c in listed] == [clearing.pk]
     assert listed[0]["company"] == "alpha" and listed[0]["decided_in"] == "batch"
+    assert listed[0]["decision_label"] == f"customers.csv, row {alert.row}"
     batch_row = officer.get(f"/api/v1/screening/batches/{later.batch_id}/").json()
     assert batch_row["cleared_before"] == 1
 

@@ -340,6 +340,7 @@ def _remember(actor: Any, decision: Any, permission: str) -> None:
             decided_by_label=decision.decided_by_label,
             decided_at=decision.decided_at,
             approved_by_label=decision.approved_by_label,
+            decision_label=transaction.reference,
         )
     refresh_stored(parties.values())
 

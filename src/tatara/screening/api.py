@@ -303,6 +303,7 @@ class ClearingSerializer(serializers.ModelSerializer[ClearedMatch]):
             "matched_name",
             "score",
             "decided_in",
+            "decision_label",
             "decision_url",
             "reason",
             "decided_by_label",

@@ -175,6 +175,8 @@ def _remember(actor: Any, alert: BatchAlert, permission: str) -> None:
         decided_by_label=alert.decided_by_label,
         decided_at=alert.decided_at or timezone.now(),
         approved_by_label=alert.approved_by_label,
+        decision_label=_("%(file)s, row %(row)s")
+        % {"file": alert.batch.file_name, "row": alert.row},
     )
 
 

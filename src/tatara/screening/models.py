@@ -349,6 +349,12 @@ class ClearedMatch(models.Model):
     )
     decision_id = models.PositiveIntegerField(_("decision"))
     decision = GenericForeignKey("decision_type", "decision_id")
+    decision_label = models.CharField(
+        _("decision of"),
+        max_length=300,
+        blank=True,
+        help_text=_("The batch and row, or the transaction."),
+    )
     reason = models.TextField(_("reason"), blank=True)
     decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
     decided_at = models.DateTimeField(_("decided at"))

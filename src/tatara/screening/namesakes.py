@@ -269,6 +269,7 @@ def remember(
     decided_by_label: str,
     decided_at: dt.datetime,
     approved_by_label: str = "",
+    decision_label: str = "",
 ) -> list[ClearedMatch]:
     """Remember that `subject` is not the listed party of any of `hits`, as decided by
     `decision` (a BatchAlert or an export-control Decision) in `org_unit`, for the company of
@@ -306,6 +307,7 @@ def remember(
                 score=float(_get(hit, "score") or 0.0),
                 decision_type=content_type,
                 decision_id=decision.pk,
+                decision_label=decision_label[:300],
                 reason=reason,
                 decided_by_label=decided_by_label,
                 decided_at=decided_at,
@@ -436,6 +438,7 @@ class Marker:
     approved_by: str = ""
     reason: str = ""
     decided_in: str = ""  # "batch" | "transaction"
+    decision_label: str = ""
     reversed_at: dt.datetime | None = None
     reversed_why: str = ""
 
@@ -448,6 +451,7 @@ class Marker:
             "in_force": self.in_force,
             "decision_url": self.url,
             "decided_in": self.decided_in,
+            "decision_label": self.decision_label,
             "decided_by": self.decided_by,
             "decided_at": self.decided_at.isoformat() if self.decided_at else None,
             "approved_by": self.approved_by,
@@ -483,6 +487,7 @@ def markers(*, viewer: Any, ids: Iterable[int]) -> dict[int, Marker]:
             approved_by=row.approved_by_label,
             reason=row.reason,
             decided_in="batch" if row.decision_type.app_label == "screening" else "transaction",
+            decision_label=row.decision_label,
             reversed_at=row.revoked_at,
             reversed_why=row.revoked_reason,
         )
