@@ -72,7 +72,14 @@ def test_the_batch_screening_under_review(demo: Any, db: None) -> None:
     from tatara.screening.models import BatchScreening
 
     batch = BatchScreening.objects.get(file_name=FILE_NAME)
-    assert batch.counts == {"rows": 20, "clear": 15, "review": 2, "strong": 3, "hits": 6}
+    assert batch.counts == {
+        "rows": 20,
+        "clear": 15,
+        "review": 2,
+        "strong": 3,
+        "hits": 6,
+        "cleared_before": 0,
+    }
     status = {a.name: a.status for a in batch.alerts.all()}
     assert status == {
         "Mohammed Ali": "cleared",

@@ -6,7 +6,7 @@ import inspect
 from django.template import Context, Template
 from django.utils import translation
 
-from tatara.export_control import assessment, rescreen
+from tatara.export_control import assessment, party_screening, rescreen
 from tatara.export_control.assessment import (
     STRONG,
     CountryInfo,
@@ -112,7 +112,9 @@ def test_text_is_english_even_when_a_japanese_reader_triggers_the_screening():
 
 
 def test_every_code_the_engine_can_emit_has_a_renderer():
-    emitted = _emitted_codes(assessment) | _emitted_codes(rescreen)
+    emitted = (
+        _emitted_codes(assessment) | _emitted_codes(rescreen) | _emitted_codes(party_screening)
+    )
     assert emitted, "no reason codes found in the engine's source"
     assert emitted == set(RENDERERS)
     # and the scenarios above really produce every code of the engine, each rendering

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-LISTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "lists"
+# beside the repository; TATARA_SCREENING_LISTS (as the demo reads it) for a checkout elsewhere
+LISTS = Path(
+    os.environ.get("TATARA_SCREENING_LISTS")
+    or Path(__file__).resolve().parents[3] / "shared" / "data" / "screening" / "lists"
+)
 SDN_2024_01 = LISTS / "ofac_sdn_2024-01-08"
 SDN_2024_05 = LISTS / "ofac_sdn_2024-05-03"
 CONS = LISTS / "ofac_cons_2025-12"

@@ -45,6 +45,7 @@ from tatara.export_control.models import (
 )
 from tatara.export_control.record_io_api import RecordFilesMixin
 from tatara.organisation.models import OrgUnit
+from tatara.screening import namesakes
 
 VIEW = "export_control.view"
 CHANGE = "export_control.change"
@@ -195,6 +196,21 @@ class ScreeningHitSerializer(serializers.Serializer[Any]):
     programmes = serializers.ListField(child=serializers.CharField())
     reasons = serializers.ListField(child=serializers.CharField())
     screened_name = serializers.CharField()
+    entry_identity = serializers.CharField(
+        required=False, help_text="Who the list entry is (a hash of its names, dates, ids)."
+    )
+    cleared_before = serializers.SerializerMethodField(
+        help_text="Cleared before as not a match (decision 0019): the clearing as the viewer "
+        'may see it ({"visible": true, "id", "decision_url", "decided_by", "reason", ...}, '
+        'or {"visible": false}); null when not.'
+    )
+
+    def get_cleared_before(self, hit: Any) -> dict[str, Any] | None:
+        clearing = hit.get("cleared_before") if isinstance(hit, dict) else None
+        if not clearing:
+            return None
+        mark = namesakes.MarkerCache.of(self.context).get(clearing)
+        return mark.to_json() if mark else None
 
 
 class PartySerializer(serializers.ModelSerializer[Party]):
@@ -377,7 +393,7 @@ class TransactionSerializer(serializers.ModelSerializer[Transaction]):
     @extend_schema_field(ScreeningRunSerializer(allow_null=True))
     def get_latest_run(self, transaction: Transaction) -> dict[str, Any] | None:
         run = services.latest_run(transaction)
-        return ScreeningRunSerializer(run).data if run else None
+        return ScreeningRunSerializer(run, context=self.context).data if run else None
 
 
 def _transaction_arguments(data: dict[str, Any]) -> dict[str, Any]:
@@ -423,14 +439,18 @@ class TransactionViewSet(mixins.UpdateModelMixin, _WriteViewSet):
     def screen(self, request: Request, pk: str) -> Response:
         """Screen the transaction again now (a new run)."""
         run = _call(services.screen_transaction, actor=request.user, transaction=self.get_object())
-        return Response(ScreeningRunSerializer(run).data)
+        return Response(ScreeningRunSerializer(run, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=ScreeningRunSerializer(many=True))
     @action(detail=True, methods=["get"])
     def runs(self, request: Request, pk: str) -> Response:
         """Every screening run of the transaction, newest first."""
         transaction = self.get_object()
-        return Response(ScreeningRunSerializer(transaction.runs.all(), many=True).data)
+        return Response(
+            ScreeningRunSerializer(
+                transaction.runs.all(), many=True, context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(request=ShipmentSerializer, responses=TransactionSerializer)
     @action(detail=True, methods=["post"])

@@ -55,6 +55,10 @@ class HitInfo:
     programmes: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     screened_name: str = ""
+    # who the entry is (screening's ListEntry.identity) and, when this party was cleared
+    # against it before, the remembered clearing (screening.namesakes, decision 0019)
+    entry_identity: str = ""
+    cleared_before: int | None = None
 
     @property
     def on_end_user_list(self) -> bool:

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -408,6 +409,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id} {self.decision_kind} ({self.decided_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("export_control:transaction", args=[self.transaction_id])
+        return f"{url}#decision-{self.pk}"
 
     @property
     def is_pending_approval(self) -> bool:

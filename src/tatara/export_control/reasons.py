@@ -72,6 +72,19 @@ def _party_end_user_list(p: dict[str, Any]) -> str:
     ) % {k: p[k] for k in ("party", "roles", "name", "score")}
 
 
+def _party_cleared_before(p: dict[str, Any]) -> str:
+    return _(
+        "Party %(party)s (%(roles)s) was cleared before as not the listed party: "
+        "%(count)d hit(s), the best %(name)s on %(list)s; shown, not counted."
+    ) % {
+        "party": p["party"],
+        "roles": p["roles"],
+        "name": p["name"],
+        "list": p["list"],
+        "count": int(p["count"]),
+    }
+
+
 def _party_list_update(p: dict[str, Any]) -> str:
     return _(
         "The list update of %(list)s may affect party %(party)s "
@@ -147,12 +160,14 @@ def _end_use_red_flag(p: dict[str, Any]) -> str:
     }
 
 
-# every code the engine (assessment.py) and the list-update re-screening (rescreen.py) emit
+# every code the engine (assessment.py), the list-update re-screening (rescreen.py) and the
+# cleared-namesake memory (party_screening.py) emit
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "party-strong-hit": _party_strong_hit,
     "party-hit": _party_hit,
     "party-end-user-list": _party_end_user_list,
     "party-list-update": _party_list_update,
+    "party-cleared-before": _party_cleared_before,
     "country-unknown": _country_unknown,
     "country-embargo": _country_embargo,
     "country-group-d": _country_group_d,

@@ -18,6 +18,7 @@ from tatara.core.permissions import can
 from tatara.export_control import services
 from tatara.export_control.forms import ItemForm, PartyForm, mapping_text
 from tatara.export_control.models import Item, Party, Transaction
+from tatara.export_control.party_screening import marked_hits
 from tatara.export_control.views import (
     CHANGE,
     VIEW,
@@ -70,6 +71,10 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_control/party.html",
         {
             "party": party,
+            # marked with what the party's company cleared before (decision 0019)
+            "hits": marked_hits([party], party.org_unit, request.user).get(
+                party.pk, party.screening_hits
+            ),
             "list_labels": label_versions(
                 party.screening_list_versions, version_labels(party.screening_list_versions)
             ),

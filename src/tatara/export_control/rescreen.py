@@ -13,9 +13,16 @@ The job, in two steps:
    screening service (`service.rescreen_against_change`: a small index of the diff), which
    also reports the parties whose stored hits name a removed entry or a changed one they no
    longer match. For 100,000 parties this takes seconds (benchmarks/rescreening.py).
+   Cleared namesakes (decision 0019) are honoured: a party is checked once per company whose
+   memory applies to it (its own company's, and that of each open transaction it is on),
+   with what that company cleared it against before; a hit on such an entry, its identity
+   unchanged, does not make the party affected for that company. A changed entry has a new
+   identity: the clearing no longer matches and the party is affected.
 2. Each affected party is screened again in full; each of its open (not shipped)
-   transactions gets a new ScreeningRun (trigger "rescreen") with a review reason naming the
-   list update. A blocked transaction stays blocked (services.screen_transaction).
+   transactions gets a new ScreeningRun (trigger "rescreen") — its cleared-before hits left
+   out as on every run — with a review reason naming the list update when the party is
+   affected for that transaction's company. A blocked transaction stays blocked
+   (services.screen_transaction).
 
 Step 2 writes in one transaction: a job that fails has changed nothing.
 """
@@ -23,8 +30,10 @@ Step 2 writes in one transaction: a job that fails has changed nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction as db
 from django.utils.formats import number_format
@@ -33,7 +42,7 @@ from django.utils.translation import gettext as _
 from tatara.core.permissions import SystemActor
 from tatara.export_control.assessment import PARTY, Reason
 from tatara.export_control.choices import Outcome, ScreeningTrigger
-from tatara.export_control.models import Party
+from tatara.export_control.models import Party, TransactionParty
 from tatara.export_control.party_screening import Screener
 from tatara.export_control.reasons import list_name, render_english
 
@@ -68,32 +77,65 @@ def as_change(
     )
 
 
-def _party_queries(source: str) -> Iterator[Any]:
-    """Every party as a screening PartyQuery (key = pk), read in chunks."""
+def _party_queries(source: str, companies: Mapping[int, int]) -> Iterator[Any]:
+    """Every party as a screening PartyQuery, read in chunks: once per company whose memory
+    applies to it (its own and that of each open transaction it is on), key (party pk,
+    company pk), with what that company cleared it against before on this list."""
+    from tatara.screening.models import ClearedMatch
+    from tatara.screening.namesakes import PARTY, Subject
     from tatara.screening.service import PartyQuery
 
-    rows = Party.objects.order_by("pk").values_list(
-        "pk", "name", "aliases", "country", "date_of_birth", "party_kind", "screening_hits"
+    used_in: dict[int, set[int]] = defaultdict(set)
+    links = TransactionParty.objects.filter(transaction__shipped_on=None).values_list(
+        "party_id", "transaction__org_unit_id"
     )
-    for pk, name, aliases, country, birth, kind, hits in rows.iterator(chunk_size=CHUNK):
+    for party_id, unit_id in links.iterator(chunk_size=CHUNK):
+        used_in[party_id].add(companies[unit_id])
+    cleared: dict[tuple[int, str], dict[tuple[str, str, str], int]] = defaultdict(dict)
+    remembered = ClearedMatch.objects.filter(
+        revoked_at=None, subject_kind=PARTY, source=source
+    ).values_list("company_id", "subject", "list_entry_id", "entry_identity", "pk")
+    for company_id, subject, entry_id, identity, pk in remembered.iterator(chunk_size=CHUNK):
+        cleared[(company_id, subject)][(source, entry_id, identity)] = pk
+
+    rows = Party.objects.order_by("pk").values_list(
+        "pk",
+        "org_unit_id",
+        "name",
+        "aliases",
+        "country",
+        "date_of_birth",
+        "party_kind",
+        "screening_hits",
+    )
+    for pk, unit_id, name, aliases, country, birth, kind, hits in rows.iterator(chunk_size=CHUNK):
         own = [
             (source, str(h.get("list_entry_id")))
             for h in hits or []
             if isinstance(h, dict) and h.get("list_source") == source
         ]
-        yield PartyQuery.of(
-            pk,
-            name,
-            *[a for a in aliases or [] if isinstance(a, str) and a != name],
-            country=country or None,
-            birth_date=birth or None,
-            kind=kind or None,
-            hits=own,
-        )
+        key = Subject.of_party(
+            SimpleNamespace(pk=pk, name=name, aliases=aliases, country=country, date_of_birth=birth)
+        ).key
+        for company_id in sorted({companies[unit_id], *used_in.get(pk, ())}):
+            yield PartyQuery.of(
+                (pk, company_id),
+                name,
+                *[a for a in aliases or [] if isinstance(a, str) and a != name],
+                country=country or None,
+                birth_date=birth or None,
+                kind=kind or None,
+                hits=own,
+                cleared=cleared.get((company_id, key)),
+            )
 
 
-def affected_party_ids(change: ListChange, *, progress: Progress | None = None) -> list[int]:
-    """Pks of the parties whose screening the change could alter (see the module docstring)."""
+def affected_parties(
+    change: ListChange, *, progress: Progress | None = None
+) -> dict[int, set[int]]:
+    """Party pk → the companies for which the change could alter its screening (see the
+    module docstring)."""
+    from tatara.screening.namesakes import companies_by_unit
     from tatara.screening.service import rescreen_against_change
 
     total = Party.objects.count()
@@ -103,11 +145,20 @@ def affected_party_ids(change: ListChange, *, progress: Progress | None = None) 
 
     def tick(done: int) -> None:
         if progress is not None:
-            progress(done, total, message)
+            progress(min(done, total), total, message)
 
-    outcome = rescreen_against_change(change, _party_queries(change.source), report=tick)
-    keys = set(outcome.hits) | set(outcome.removed) | set(outcome.dropped)
-    return sorted(int(str(k)) for k in keys)
+    queries = _party_queries(change.source, companies_by_unit())
+    outcome = rescreen_against_change(change, queries, report=tick)
+    found: dict[int, set[int]] = defaultdict(set)
+    for key in set(outcome.hits) | set(outcome.removed) | set(outcome.dropped):
+        party_id, company_id = cast(tuple[int, int], key)
+        found[party_id].add(company_id)
+    return dict(found)
+
+
+def affected_party_ids(change: ListChange, *, progress: Progress | None = None) -> list[int]:
+    """Pks of the parties whose screening the change could alter, for any company."""
+    return sorted(affected_parties(change, progress=progress))
 
 
 def _update_reason(source: str, party: Party, before: int, after: int) -> Reason:
@@ -129,11 +180,17 @@ def rescreen_parties(
     source: str,
     screener: Screener | None = None,
     progress: Progress | None = None,
+    affected: Mapping[int, set[int]] | None = None,
 ) -> list[int]:
     """Screen these parties again and give their open transactions a new run (one
-    transaction); the new runs' pks."""
+    transaction); the new runs' pks. With `affected` (party pk → companies, as
+    `affected_parties`), a transaction gets the list-update review reason only when its
+    company is one the party is affected for (elsewhere the update touched only entries that
+    company cleared the party against before)."""
     from tatara.export_control import services
+    from tatara.screening.namesakes import companies_by_unit
 
+    companies = companies_by_unit() if affected is not None else {}
     runs: list[int] = []
     total = len(party_ids)
     message = _("Screening the affected parties and their open transactions")
@@ -143,12 +200,15 @@ def rescreen_parties(
             services.screen_party(actor=ACTOR, party=party, screener=screener)
             reason = _update_reason(source, party, before, len(party.screening_hits or []))
             for transaction in services._open_transactions_of([party]):
+                concerned = affected is None or companies.get(
+                    transaction.org_unit_id
+                ) in affected.get(party.pk, ())
                 run = services.screen_transaction(
                     actor=ACTOR,
                     transaction=transaction,
                     trigger=ScreeningTrigger.RESCREEN,
                     screener=screener,
-                    extra_reasons=[reason],
+                    extra_reasons=[reason] if concerned else [],
                 )
                 runs.append(run.pk)
             if progress is not None:
@@ -167,8 +227,14 @@ def rescreen_after_list_change(
     """Find the affected parties and re-screen them with their open transactions, at once
     (the job's work; tests and the demo call it directly). The new runs' pks."""
     change = as_change(diff, source=source, entry_records=entry_records)
-    party_ids = affected_party_ids(change, progress=progress)
-    return rescreen_parties(party_ids, source=change.source, screener=screener, progress=progress)
+    affected = affected_parties(change, progress=progress)
+    return rescreen_parties(
+        sorted(affected),
+        source=change.source,
+        screener=screener,
+        progress=progress,
+        affected=affected,
+    )
 
 
 # --- the background job ----------------------------------------------------------------------
@@ -208,8 +274,9 @@ def run_rescreen(*, job: Job, report: Reporter) -> JobOutcome:
         pk=job.params["list_version"]
     )
     change = ListChange.from_version(version)
-    party_ids = affected_party_ids(change, progress=report)
-    runs = rescreen_parties(party_ids, source=change.source, progress=report)
+    affected = affected_parties(change, progress=report)
+    party_ids = sorted(affected)
+    runs = rescreen_parties(party_ids, source=change.source, progress=report, affected=affected)
     counts = {"parties": Party.objects.count(), "affected": len(party_ids), "runs": len(runs)}
     summary = _(
         "%(parties)s parties checked: %(affected)s affected, "

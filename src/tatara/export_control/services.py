@@ -74,8 +74,11 @@ from tatara.export_control.models import (
 )
 from tatara.export_control.party_screening import (
     Screener,
+    after_decision,
+    apply_memory,
     party_screen_from_stored,
     screen_names,
+    with_memory,
 )
 from tatara.organisation.models import OrgUnit
 
@@ -203,6 +206,7 @@ def _store_party_screening(party: Party, screener: Screener | None) -> Party:
         kind="person" if party.party_kind == PartyKind.PERSON else "entity",
         screener=screener,
     )
+    result = with_memory(result, party)  # cleared namesakes of its company (decision 0019)
     party.screened_at = timezone.now()
     party.screening_outcome = result.outcome
     party.screening_hits = [h.to_json() for h in result.hits]
@@ -616,6 +620,7 @@ def screen_transaction(
     status as it was."""
     require(actor, CHANGE, transaction.org_unit)
     screens, versions = _party_screens(transaction, screener)
+    screens, cleared_before = apply_memory(screens, transaction)  # decision 0019
     lines = transaction.lines.select_related("item__control_row").order_by("pk")
     items = [
         ItemInfo(
@@ -631,7 +636,7 @@ def screen_transaction(
     result = assess(
         destination=destination, items=items, end_use=transaction.end_use, parties=screens
     )
-    reasons = [*result.reasons, *extra_reasons]
+    reasons = [*result.reasons, *cleared_before, *extra_reasons]
     run = ScreeningRun.objects.create(
         transaction=transaction,
         at=timezone.now(),
@@ -742,6 +747,7 @@ def decide(
             "licence_number": decision.licence_number,
         },
     )
+    after_decision(actor=actor, decision=decision, permission=REVIEW)  # decision 0019
     return decision
 
 
@@ -780,6 +786,7 @@ def approve_override(*, actor: Any, decision: Decision) -> Decision:
         org_unit=transaction.org_unit,
         data={"decision": decision.pk, "decided_by": decision.decided_by_label},
     )
+    after_decision(actor=actor, decision=decision, permission=APPROVE)  # decision 0019
     return decision
 
 

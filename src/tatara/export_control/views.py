@@ -46,6 +46,7 @@ from tatara.export_control.models import (
     TransactionLine,
     TransactionParty,
 )
+from tatara.export_control.party_screening import marked_hits
 from tatara.organisation.models import OrgUnit
 
 VIEW, CHANGE = services.VIEW, services.CHANGE
@@ -334,6 +335,10 @@ def _render_detail(
         .select_related("party")
         .order_by("pk")
     )
+    # the hits marked with what the transaction's company cleared before (decision 0019)
+    marks = marked_hits({link.party for link in links}, transaction.org_unit, user)
+    for link in links:
+        link.marked_hits = marks.get(link.party_id, link.party.screening_hits)
     flags = find_red_flags(transaction.end_use)
     labels = version_labels(*(run.list_versions for run in runs))
     for run in runs:

@@ -4,7 +4,13 @@
 from django.contrib import admin
 
 from tatara.core.admin import ReadOnlyAdmin
-from tatara.screening.models import BatchAlert, BatchScreening, ListVersion, ScreeningList
+from tatara.screening.models import (
+    BatchAlert,
+    BatchScreening,
+    ClearedMatch,
+    ListVersion,
+    ScreeningList,
+)
 
 
 @admin.register(ScreeningList)
@@ -43,3 +49,21 @@ class BatchAlertAdmin(ReadOnlyAdmin):
     list_filter = ["status", "outcome"]
     search_fields = ["name"]
     list_select_related = ["batch"]
+
+
+@admin.register(ClearedMatch)
+class ClearedMatchAdmin(ReadOnlyAdmin):
+    """Remembered clearings are written and reversed by the decisions that make them."""
+
+    list_display = [
+        "subject_name",
+        "source",
+        "list_entry_id",
+        "company",
+        "decided_by_label",
+        "decided_at",
+        "revoked_at",
+    ]
+    list_filter = ["source", "subject_kind"]
+    search_fields = ["subject_name", "list_entry_id"]
+    list_select_related = ["company"]

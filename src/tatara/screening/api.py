@@ -1,7 +1,8 @@
 """REST API of restricted-party screening: screen one name (for an ERP before it confirms an
-order), the lists and their versions with the diff counts, and batch screening of an
-uploaded file as a background job. Everything needs `screening.view` (lists are group-wide
-reference data); without it every endpoint answers 403."""
+order), the lists and their versions with the diff counts, batch screening of an uploaded
+file as a background job, and the remembered clearings of namesakes (`clearings/`, in the
+viewer's scope). Everything needs `screening.view` (lists are group-wide reference data);
+without it every endpoint answers 403."""
 
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ from tatara.core.models import Job
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.organisation.models import OrgUnit
-from tatara.screening import batch, service
+from tatara.screening import batch, namesakes, service
 from tatara.screening.choices import EntryKind
-from tatara.screening.models import ListVersion, ScreeningList
+from tatara.screening.models import ClearedMatch, ListVersion, ScreeningList
 
 VIEW = "screening.view"
 
@@ -276,6 +277,93 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
 
 
+class ClearingSerializer(serializers.ModelSerializer[ClearedMatch]):
+    company = serializers.CharField(source="company.code", read_only=True)
+    org_unit = serializers.CharField(source="org_unit.code", read_only=True)
+    party = serializers.IntegerField(source="party_id", read_only=True, allow_null=True)
+    decided_in = serializers.SerializerMethodField(help_text="batch or transaction.")
+    decision_url = serializers.SerializerMethodField(help_text="The decision's page.")
+    in_force = serializers.BooleanField(
+        read_only=True, help_text="False once reversed (a confirmed match, a block)."
+    )
+
+    class Meta:
+        model = ClearedMatch
+        fields = [
+            "id",
+            "company",
+            "org_unit",
+            "subject_kind",
+            "party",
+            "subject_name",
+            "subject_details",
+            "source",
+            "list_entry_id",
+            "entry_identity",
+            "matched_name",
+            "score",
+            "decided_in",
+            "decision_label",
+            "decision_url",
+            "reason",
+            "decided_by_label",
+            "decided_at",
+            "approved_by_label",
+            "in_force",
+            "revoked_at",
+            "revoked_by_label",
+            "revoked_reason",
+        ]
+        read_only_fields = fields
+
+    def get_decided_in(self, row: ClearedMatch) -> str:
+        return "batch" if row.decision_type.app_label == "screening" else "transaction"
+
+    def get_decision_url(self, row: ClearedMatch) -> str:
+        target = row.decision
+        return target.get_absolute_url() if target is not None else ""
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Parties cleared as not a match against a list entry, remembered for "
+        "their company (newest first): those whose decision the viewer may see.",
+        parameters=[
+            OpenApiParameter("in_force", bool, description="Only those in force (or reversed)."),
+            OpenApiParameter("source", str, description="Only this list's entries."),
+            OpenApiParameter("list_entry_id", str, description="Only this entry."),
+            OpenApiParameter("party", int, description="Only this export-control party."),
+        ],
+    ),
+    retrieve=extend_schema(description="One remembered clearing."),
+)
+class ClearingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = ClearingSerializer
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> Any:
+        rows = (
+            namesakes.visible_clearings(viewer=self.request.user)
+            .select_related("company", "org_unit", "decision_type")
+            .prefetch_related("decision")
+            .order_by("-decided_at", "-pk")
+        )
+        params = self.request.query_params
+        wanted = params.get("in_force", "").lower()
+        if wanted in ("true", "1", "yes"):
+            rows = rows.filter(revoked_at=None)
+        elif wanted in ("false", "0", "no"):
+            rows = rows.exclude(revoked_at=None)
+        if params.get("source"):
+            rows = rows.filter(source=params["source"])
+        if params.get("list_entry_id"):
+            rows = rows.filter(list_entry_id=params["list_entry_id"])
+        if params.get("party", "").isdigit():
+            rows = rows.filter(party_id=int(params["party"]))
+        return rows
+
+
 class BatchViewSet(GenericViewSet):
     """Screen a whole file of names in the background (a job with progress)."""
 
@@ -340,6 +428,7 @@ def register(router: DefaultRouter) -> None:
     router.register("screening/lists", ListViewSet, basename="screening-list")
     router.register("screening/versions", VersionViewSet, basename="screening-version")
     router.register("screening/batch", BatchViewSet, basename="screening-batch")
+    router.register("screening/clearings", ClearingViewSet, basename="screening-clearing")
     from tatara.screening import batch_api  # it imports this module's permissions
 
     batch_api.register(router)

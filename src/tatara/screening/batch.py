@@ -10,12 +10,16 @@ Output (CSV or .xlsx), one row per hit at or above the alert threshold, best fir
   row, name, score, list, list_entry_id, matched_name, outcome
 `row` is the input row as a spreadsheet shows it (header = row 1); `list` the list's source
 code (ofac-sdn, un ...); `list_entry_id` the list's own id (OFAC ent_num, UN reference number);
-`outcome` "strong" (≥ STRONG_THRESHOLD) or "review". A row without an alert appears once with
-empty hit fields and outcome "clear". The page's job adds `programmes` and `reasons`.
+`outcome` "strong" (≥ STRONG_THRESHOLD) or "review", or "cleared_before" for a hit on an entry
+the company cleared this name against before (namesakes.py: it does not count, so a row whose
+every hit is cleared before is clear). A row without an alert appears once with empty hit
+fields and outcome "clear". The page's job adds `programmes` and `reasons`.
 
 The whole file is checked first (a missing name, a bad date): any error refuses it with
 errors naming the file, row and column. The command line (`tatara screening batch`) calls
-`screen_file`; the page queues `run_batch` as a background job (core/jobs.py).
+`screen_file`; the page queues `run_batch` as a background job (core/jobs.py). Given the unit
+whose names they are (the job's unit, the command's `--unit`), the remembered clearings of its
+company apply.
 Screening needs `screening.view`: it screens only the names the user provides.
 """
 
@@ -44,6 +48,7 @@ from tatara.core.tabular import (
 )
 from tatara.screening import service
 from tatara.screening.matching import ALERT_THRESHOLD
+from tatara.screening.namesakes import NAME, Memory, Subject, company_of, memory_for
 from tatara.screening.service import CLEAR, HitView, ScreeningResult
 
 if TYPE_CHECKING:
@@ -82,6 +87,11 @@ class RowResult:
     def outcome(self) -> str:
         return self.result.outcome
 
+    @property
+    def cleared_before(self) -> bool:
+        """Clear only because every hit was cleared before."""
+        return self.outcome == CLEAR and any(h.cleared_before for h in self.result.hits)
+
 
 @dataclass
 class BatchResult:
@@ -94,6 +104,7 @@ class BatchResult:
         for row in self.rows:
             counts[row.outcome] += 1
         counts["hits"] = sum(len(r.result.hits) for r in self.rows)
+        counts["cleared_before"] = sum(1 for r in self.rows if r.cleared_before)
         return counts
 
 
@@ -154,11 +165,20 @@ def read_table_header(upload: Any) -> None:
     upload.seek(0)
 
 
+def subject_of(party: Party) -> Subject:
+    """A row as the key of remembered clearings: its name, country and date of birth."""
+    return Subject.of_name(party.name, country=party.country, birth_date=party.date_of_birth)
+
+
 def screen_parties(
-    parties: Sequence[Party], *, progress: Progress | None = None, limit: int = HITS_PER_ROW
+    parties: Sequence[Party],
+    *,
+    progress: Progress | None = None,
+    limit: int = HITS_PER_ROW,
+    memory: Memory | None = None,
 ) -> BatchResult:
     """Screen every party against the active lists (the index taken once for the batch);
-    keeps the hits at or above the alert threshold."""
+    keeps the hits at or above the alert threshold, those cleared before (`memory`) marked."""
     current = service.active()
     total = len(parties)
     message = _("Screening names")
@@ -173,6 +193,8 @@ def screen_parties(
             limit=limit,
             threshold=ALERT_THRESHOLD,
         )
+        if memory:
+            result = memory.apply(result, subject_of(party))
         rows.append(RowResult(party, result))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total, message)
@@ -197,7 +219,7 @@ def output_rows(result: BatchResult, *, extra: bool = False) -> list[list[Any]]:
                     hit.source,
                     hit.list_entry_id,
                     hit.matched_name,
-                    service.outcome_of([hit]),
+                    "cleared_before" if hit.cleared_before else service.outcome_of([hit]),
                 ]
                 if extra:
                     line += ["; ".join(hit.programmes), "; ".join(hit.reasons)]
@@ -239,11 +261,15 @@ def screen_file(
     actor: Any,
     name: str | None = None,
     progress: Progress | None = None,
+    org_unit: Any = None,
 ) -> BatchResult:
-    """Read, check and screen a whole file as `actor` (needs screening.view)."""
-    require(actor, "screening.view")
+    """Read, check and screen a whole file as `actor` (needs screening.view; on `org_unit`,
+    the unit whose names they are, when given: then its company's remembered clearings
+    apply)."""
+    require(actor, "screening.view", org_unit)
     parties = read_parties(source, name=name)
-    return screen_parties(parties, progress=progress)
+    memory = memory_for(company_of(org_unit), kind=NAME) if org_unit is not None else None
+    return screen_parties(parties, progress=progress, memory=memory)
 
 
 # --- the background job ----------------------------------------------------------------------
@@ -276,14 +302,20 @@ def run_batch(*, job: Job, report: Reporter) -> JobOutcome:
 
     file_name = job.params.get("file_name") or Path(job.input_file.name).name
     with job.input_file.open("rb") as handle:
-        result = screen_file(handle, actor=job.created_by, name=file_name, progress=report)
+        result = screen_file(
+            handle, actor=job.created_by, name=file_name, progress=report, org_unit=job.org_unit
+        )
     stored = store_batch(
         actor=job.created_by, org_unit=job.org_unit, file_name=file_name, result=result, job=job
     )
     counts = result.counts
-    summary = _(
-        "%(rows)s names screened: %(strong)s strong, %(review)s to review, %(clear)s clear"
-    ) % {key: number_format(value, force_grouping=True) for key, value in counts.items()}
+    numbers = {key: number_format(value, force_grouping=True) for key, value in counts.items()}
+    summary = (
+        _("%(rows)s names screened: %(strong)s strong, %(review)s to review, %(clear)s clear")
+        % numbers
+    )
+    if counts["cleared_before"]:
+        summary += " " + _("(%(cleared_before)s of them cleared before)") % numbers
     stem = Path(file_name).stem or "parties"
     details: dict[str, Any] = {
         "counts": counts,

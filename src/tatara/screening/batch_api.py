@@ -4,12 +4,17 @@ their alerts, and the officer's decisions on them.
     GET  /api/v1/screening/batches/                 batches, newest first, with review counts
     GET  /api/v1/screening/batches/{id}/
     GET  /api/v1/screening/alerts/?batch=&status=   alerts (status: pending, awaiting_approval,
-                                                    cleared, confirmed, or open = the first two)
+                                                    cleared, confirmed, cleared_before, or
+                                                    open = the first two)
     POST /api/v1/screening/alerts/{id}/decide/      {decision: clear | confirm, reason}
     POST /api/v1/screening/alerts/{id}/approve/     the second approval of clearing a strong hit
 
 A batch or alert outside the viewer's scope is 404; a decision without `screening.review` on
 the batch's unit, or an approval without `screening.approve`, is 403; an approval by the decider is 400.
+
+A hit cleared before (namesakes.py) carries `cleared_before`: the clearing as the viewer may
+see it (`{"visible": true, "id", "in_force", "decision_url", "decided_by", "decided_at",
+"reason", ...}`), or `{"visible": false}` when its decision is outside the viewer's scope.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from rest_framework.routers import DefaultRouter
 
 from tatara.core.api import ScopedViewSet, service_errors
 from tatara.screening import batch_review as review
+from tatara.screening import namesakes
 from tatara.screening.api import PERMISSIONS
 from tatara.screening.choices import AlertDecision, AlertStatus
 from tatara.screening.models import BatchAlert, BatchScreening
@@ -36,6 +42,9 @@ class BatchScreeningSerializer(serializers.ModelSerializer[BatchScreening]):
     awaiting = serializers.IntegerField(read_only=True, help_text="Awaiting a second approval.")
     cleared = serializers.IntegerField(read_only=True)
     confirmed = serializers.IntegerField(read_only=True)
+    cleared_before = serializers.IntegerField(
+        read_only=True, help_text="Clear: every hit cleared before as not a match."
+    )
 
     class Meta:
         model = BatchScreening
@@ -52,11 +61,19 @@ class BatchScreeningSerializer(serializers.ModelSerializer[BatchScreening]):
             "awaiting",
             "cleared",
             "confirmed",
+            "cleared_before",
         ]
         read_only_fields = fields
 
 
 class AlertSerializer(serializers.ModelSerializer[BatchAlert]):
+    hits = serializers.SerializerMethodField(
+        help_text="The hits, best first; `cleared_before` on a hit cleared before."
+    )
+
+    def get_hits(self, alert: BatchAlert) -> list[dict[str, Any]]:
+        return namesakes.marked(alert.hits, namesakes.MarkerCache.of(self.context), as_json=True)
+
     class Meta:
         model = BatchAlert
         fields = [
@@ -103,7 +120,7 @@ class BatchScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
             OpenApiParameter(
                 "status",
                 str,
-                description="pending, awaiting_approval, cleared, confirmed, or open.",
+                description="pending, awaiting_approval, cleared, confirmed, cleared_before, or open.",
             ),
         ]
     )

@@ -10,6 +10,13 @@ another user holding `screening.approve`, as clearing a strong hit on a transact
 Permissions: `screening.view` on the batch's unit to see it, `screening.review` to decide,
 `screening.approve` (not the decider) for the second approval. Every decision is in the
 alert's row history and in the audit trail (`screening.batch_alert_decided`, `…_approved`).
+
+Cleared namesakes are remembered (namesakes.py, decision 0019): once an alert is cleared for
+good (at once, or at the second approval of a strong one) each of its hits is remembered for
+the batch's company, and later batches of that company show those hits "cleared before"
+without counting them; a row whose every hit was cleared before is kept with the status
+`cleared_before` (clear; it may still be confirmed). Confirming an alert reverses the
+clearings of its name on its hits' entries.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from tatara.core.approvals import First, require_other_person
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.permissions import require
 from tatara.core.tabular import deterministic_xlsx, guard_formula
+from tatara.screening import namesakes
 from tatara.screening.choices import AlertDecision, AlertStatus
 from tatara.screening.models import BatchAlert, BatchScreening
 
@@ -64,6 +72,9 @@ def store_batch(
                     outcome=row.outcome,
                     best_score=row.result.hits[0].score,
                     hits=[hit.to_json() for hit in row.result.hits],
+                    status=AlertStatus.CLEARED_BEFORE
+                    if row.cleared_before
+                    else AlertStatus.PENDING,
                 )
                 for row in result.rows
                 if row.result.hits
@@ -85,7 +96,8 @@ def store_batch(
 
 def batches(*, viewer: Any) -> QuerySet[BatchScreening]:
     """Batches in the viewer's scope, newest first, with their open and decided alerts
-    counted (`open_alerts`, `awaiting`, `cleared`, `confirmed`) in the same query."""
+    counted (`open_alerts`, `awaiting`, `cleared`, `confirmed`, `cleared_before`) in the same
+    query."""
     return (
         BatchScreening.objects.visible_to(viewer, VIEW)
         .select_related("org_unit")
@@ -94,6 +106,7 @@ def batches(*, viewer: Any) -> QuerySet[BatchScreening]:
             awaiting=Count("alerts", filter=Q(alerts__status=AlertStatus.AWAITING_APPROVAL)),
             cleared=Count("alerts", filter=Q(alerts__status=AlertStatus.CLEARED)),
             confirmed=Count("alerts", filter=Q(alerts__status=AlertStatus.CONFIRMED)),
+            cleared_before=Count("alerts", filter=Q(alerts__status=AlertStatus.CLEARED_BEFORE)),
         )
         .order_by("-created_at", "-pk")
     )
@@ -141,17 +154,61 @@ def _save(alert: BatchAlert, actor: Any, verb: str, data: dict[str, Any]) -> Bat
     return alert
 
 
+def subject_of(alert: BatchAlert) -> namesakes.Subject:
+    """The alert's name as the key of remembered clearings (as batch.subject_of its row)."""
+    return namesakes.Subject.of_name(
+        alert.name, country=alert.country or None, birth_date=alert.date_of_birth or None
+    )
+
+
+def _remember(actor: Any, alert: BatchAlert, permission: str) -> None:
+    """The alert is cleared for good: remember each of its hits for the batch's company
+    (hits stored before entries had an identity are not: nothing would tell a changed entry)."""
+    namesakes.remember(
+        actor=actor,
+        permission=permission,
+        org_unit=alert.batch.org_unit,
+        subject=subject_of(alert),
+        hits=[h for h in alert.hits if h.get("entry_identity")],
+        decision=alert,
+        reason=alert.reason,
+        decided_by_label=alert.decided_by_label,
+        decided_at=alert.decided_at or timezone.now(),
+        approved_by_label=alert.approved_by_label,
+        decision_label=_("%(file)s, row %(row)s")
+        % {"file": alert.batch.file_name, "row": alert.row},
+    )
+
+
+def _reverse(actor: Any, alert: BatchAlert) -> list[int]:
+    """A confirmed match reverses what the company remembered of this name on these entries."""
+    unit = alert.batch.org_unit
+    found = namesakes.in_force(
+        company=namesakes.company_of(unit),
+        subject=subject_of(alert),
+        entries=[(h.get("source", ""), h.get("list_entry_id", "")) for h in alert.hits],
+    )
+    why = _("Confirmed as a match: batch %(batch)s, row %(row)s") % {
+        "batch": alert.batch.file_name,
+        "row": alert.row,
+    }
+    return namesakes.forget(actor=actor, permission=REVIEW, org_unit=unit, clearings=found, why=why)
+
+
 @db.atomic
 def decide_alert(*, actor: Any, alert: BatchAlert, decision: str, reason: str) -> BatchAlert:
     """Clear or confirm an alert. A decided alert is final; one awaiting its second approval
-    may be decided again (its clearing withdrawn, or confirmed instead)."""
+    may be decided again (its clearing withdrawn, or confirmed instead); one cleared before
+    (every hit a remembered namesake) may be confirmed after all, which reverses the memory."""
     alert = (
         BatchAlert.objects.select_for_update().select_related("batch__org_unit").get(pk=alert.pk)
     )
     require(actor, REVIEW, alert.batch.org_unit)
     if decision not in AlertDecision.values:
         raise ValidationError({"decision": _("Choose “not a match” or “confirmed match”.")})
-    if alert.status not in OPEN:
+    if alert.status == AlertStatus.CLEARED_BEFORE and decision == AlertDecision.CLEAR:
+        raise ValidationError(_("This name was cleared before: it needs no new clearing."))
+    if alert.status not in (*OPEN, AlertStatus.CLEARED_BEFORE):
         raise ValidationError(_("This alert has been decided already."))
     reason = (reason or "").strip()
     if not reason:
@@ -165,7 +222,12 @@ def decide_alert(*, actor: Any, alert: BatchAlert, decision: str, reason: str) -
     alert.decided_by = actor if getattr(actor, "pk", None) else None
     alert.decided_by_label = actor_label(actor)
     alert.decided_at = timezone.now()
-    return _save(alert, actor, "decided", {"decision": decision, "override": override})
+    saved = _save(alert, actor, "decided", {"decision": decision, "override": override})
+    if alert.status == AlertStatus.CLEARED:
+        _remember(actor, alert, REVIEW)
+    elif alert.status == AlertStatus.CONFIRMED:
+        _reverse(actor, alert)
+    return saved
 
 
 @db.atomic
@@ -182,7 +244,9 @@ def approve_alert(*, actor: Any, alert: BatchAlert) -> BatchAlert:
     alert.approved_by = actor if getattr(actor, "pk", None) else None
     alert.approved_by_label = actor_label(actor)
     alert.approved_at = timezone.now()
-    return _save(alert, actor, "approved", {})
+    saved = _save(alert, actor, "approved", {})
+    _remember(actor, alert, APPROVE)
+    return saved
 
 
 # --- the reviewed result as a spreadsheet -----------------------------------------------------
@@ -229,7 +293,11 @@ def review_rows(alerts: Iterable[BatchAlert]) -> list[list[Any]]:
                     hit.get("source", ""),
                     hit.get("list_entry_id", ""),
                     hit.get("matched_name", ""),
-                    "strong" if hit.get("level") == "strong" else "review",
+                    "cleared_before"
+                    if hit.get("cleared_before")
+                    else "strong"
+                    if hit.get("level") == "strong"
+                    else "review",
                     *review,
                 ]
             )

@@ -24,7 +24,7 @@ from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.organisation.models import OrgUnit
-from tatara.screening import batch
+from tatara.screening import batch, namesakes
 from tatara.screening import batch_review as review
 from tatara.screening.choices import AlertStatus
 from tatara.screening.forms import AlertDecisionForm, BatchForm
@@ -32,7 +32,7 @@ from tatara.screening.models import BatchAlert, BatchScreening
 
 ALERTS_PAGE = 25
 BATCHES_SHOWN = 20
-FILTERS = ("open", "pending", "awaiting_approval", "cleared", "confirmed", "all")
+FILTERS = ("open", "pending", "awaiting_approval", "cleared", "confirmed", "cleared_before", "all")
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -79,14 +79,31 @@ def _batch_or_404(request: HttpRequest, pk: int) -> BatchScreening:
     return found
 
 
-def _alert_context(request: HttpRequest, alert: BatchAlert, form: Any = None) -> dict[str, Any]:
+def _decision_form(alert: BatchAlert, data: Any = None) -> AlertDecisionForm:
+    return AlertDecisionForm(
+        data,
+        prefix=f"a{alert.pk}",
+        confirm_only=alert.status == AlertStatus.CLEARED_BEFORE,
+    )
+
+
+def _alert_context(
+    request: HttpRequest,
+    alert: BatchAlert,
+    form: Any = None,
+    marks: namesakes.MarkerCache | None = None,
+) -> dict[str, Any]:
     unit = alert.batch.org_unit
-    open_ = alert.status in review.OPEN
+    decidable = alert.status in (*review.OPEN, AlertStatus.CLEARED_BEFORE)
+    marks = marks or namesakes.MarkerCache(request.user)
     return {
         "alert": alert,
-        "hits": [{**hit, "percent": round(float(hit["score"]) * 100)} for hit in alert.hits],
-        "form": form or AlertDecisionForm(prefix=f"a{alert.pk}"),
-        "can_decide": open_ and can(request.user, review.REVIEW, unit),
+        "hits": [
+            {**hit, "percent": round(float(hit["score"]) * 100)}
+            for hit in namesakes.marked(alert.hits, marks)
+        ],
+        "form": form or _decision_form(alert),
+        "can_decide": decidable and can(request.user, review.REVIEW, unit),
         "can_approve": alert.status == AlertStatus.AWAITING_APPROVAL
         and can(request.user, review.APPROVE, unit)
         and alert.decided_by_id != request.user.pk,
@@ -107,7 +124,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         viewer=request.user, batch=found, status="" if wanted == "all" else wanted
     ).select_related("batch__org_unit")
     page = Paginator(alerts, ALERTS_PAGE).get_page(request.GET.get("page"))
-    rows = [_alert_context(request, alert) for alert in page.object_list]
+    marks = namesakes.MarkerCache(request.user)  # every mark of the page in one go
+    marks.prime(h.get("cleared_before") for a in page.object_list for h in a.hits)
+    rows = [_alert_context(request, alert, marks=marks) for alert in page.object_list]
     return render(
         request,
         "screening/batch_review.html",
@@ -167,7 +186,7 @@ def alert_decide(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert_or_404(request, pk)
     if not can(request.user, review.REVIEW, alert.batch.org_unit):
         raise PermissionDenied
-    form = AlertDecisionForm(request.POST, prefix=f"a{alert.pk}")
+    form = _decision_form(alert, request.POST)
     if form.is_valid():
         try:
             review.decide_alert(

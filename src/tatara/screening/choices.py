@@ -38,6 +38,9 @@ class AlertStatus(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting second approval")
     CLEARED = "cleared", _("Cleared: not a match")
     CONFIRMED = "confirmed", _("Confirmed match")
+    # every alert-level hit was cleared before (namesakes.py): clear, kept to be seen and
+    # confirmed after all if the officer thinks again
+    CLEARED_BEFORE = "cleared_before", _("Cleared before")
 
 
 class AlertDecision(models.TextChoices):

@@ -70,7 +70,11 @@ class AlertDecisionForm(forms.Form):
         help_text=_("Why this is, or is not, the listed party (date of birth, address, ...)."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, confirm_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+        decision: Any = self.fields["decision"]
+        if confirm_only:  # a name cleared before: only "confirmed after all" is left
+            decision.choices = [(AlertDecision.CONFIRM, AlertDecision.CONFIRM.label)]
+            self.initial.setdefault("decision", AlertDecision.CONFIRM)
+        decision.widget.attrs["class"] = "form-check-input"
         self.fields["reason"].widget.attrs["class"] = "form-control"

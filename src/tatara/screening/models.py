@@ -8,7 +8,10 @@ never changed (no row history for them: the version is the history).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -140,6 +143,15 @@ class ListEntry(models.Model):
         _("fingerprint"),
         max_length=40,
         help_text=_("hash of what screening uses (names, kind, countries, dates, programmes)"),
+    )
+    identity = models.CharField(
+        _("identity"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "hash of who the entry is (names, countries, dates of birth, identifiers): "
+            "the key of remembered clearings (namesakes.py)"
+        ),
     )
     raw = models.JSONField(_("record as read"), default=dict)
 
@@ -286,6 +298,94 @@ class BatchAlert(models.Model):
     def __str__(self) -> str:
         return f"{self.batch_id} row {self.row}: {self.name}"
 
+    def get_absolute_url(self) -> str:
+        url = reverse("screening:batch-review", args=[self.batch_id])
+        return f"{url}?status=all#alert-{self.pk}"
+
     @property
     def is_strong(self) -> bool:
         return self.outcome == "strong"
+
+
+class ClearedMatch(models.Model):
+    """A party cleared as "not a match" against one list entry, remembered so that the same
+    party does not alert on the same entry again (namesakes.py, decision 0019).
+
+    The key: the company that cleared it (`company`, the company-level unit above where the
+    decision was made, or the group's root for a group-level decision), the party
+    (`subject`: "name:<fingerprint>" for a batch row, "party:<pk>:<fingerprint>" for an
+    export-control party; the fingerprint covers the names, country and date of birth) and
+    the entry (`source`, `list_entry_id` and `entry_identity`, the hash of the entry's names,
+    countries, dates of birth and identifiers). A change on either side changes the key.
+    `decision` is the batch alert or export-control decision that cleared it; `org_unit`
+    (its unit) is the scope. A reversal (a confirmed match, a block) sets `revoked_at`: the
+    row stays, no longer silencing anything."""
+
+    org_unit = models.ForeignKey(
+        "organisation.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit of the decision"),
+    )
+    company = models.ForeignKey(
+        "organisation.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("company"),
+        help_text=_("The company whose screenings this clearing silences."),
+    )
+    subject = models.CharField(_("party key"), max_length=100)
+    subject_kind = models.CharField(_("party kind"), max_length=10)  # name | party
+    party_id = models.PositiveIntegerField(_("export-control party"), null=True, blank=True)
+    subject_name = models.CharField(_("party"), max_length=500)
+    subject_details = models.CharField(_("country and date of birth"), max_length=200, blank=True)
+    source = models.CharField(_("list"), max_length=20)
+    list_entry_id = models.CharField(_("list's entry id"), max_length=200)
+    entry_identity = models.CharField(_("entry identity"), max_length=40, blank=True)
+    matched_name = models.TextField(_("matched name"), blank=True)
+    score = models.FloatField(_("score"), default=0.0)
+    decision_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided in")
+    )
+    decision_id = models.PositiveIntegerField(_("decision"))
+    decision = GenericForeignKey("decision_type", "decision_id")
+    decision_label = models.CharField(
+        _("decision of"),
+        max_length=300,
+        blank=True,
+        help_text=_("The batch and row, or the transaction."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    approved_by_label = models.CharField(_("approved by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("remembered at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    revoked_by_label = models.CharField(_("reversed by"), max_length=150, blank=True)
+    revoked_reason = models.TextField(_("why reversed"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org_unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("cleared namesake")
+        indexes = [
+            models.Index(fields=["company", "subject"], name="screening_cleared_key"),
+            models.Index(fields=["decision_type", "decision_id"], name="screening_cleared_by"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "subject", "source", "list_entry_id", "entry_identity"],
+                condition=models.Q(revoked_at=None),
+                name="screening_one_active_clearing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} ≠ {self.source} {self.list_entry_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None

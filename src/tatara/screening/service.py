@@ -32,7 +32,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from tatara.screening.matching import (
@@ -83,6 +83,12 @@ class HitView:
     # hits with the same group matched the same name with the same score (entries no
     # name-only screen can tell apart: the same person on two lists, branches of one body)
     group: int = 0
+    # ListEntry.identity: who the entry is (names, countries, dates, identifiers), the key of
+    # remembered clearings; "" for records not from the database
+    entry_identity: str = ""
+    # the ClearedMatch that cleared this party against this entry before (namesakes.py): the
+    # hit is shown but does not count toward the outcome
+    cleared_before: int | None = None
 
     @property
     def level(self) -> str:
@@ -110,12 +116,15 @@ class HitView:
             "programmes": list(self.programmes),
             "reasons": list(self.reasons),
             "group": self.group,
+            "entry_identity": self.entry_identity,
+            "cleared_before": self.cleared_before,
         }
 
 
 def outcome_of(hits: Sequence[HitView] | Sequence[Hit]) -> str:
-    """No hit at or above ALERT → clear; the best at or above STRONG → strong; else review."""
-    best = max((h.score for h in hits), default=0.0)
+    """No hit at or above ALERT → clear; the best at or above STRONG → strong; else review.
+    Hits cleared before (a remembered namesake) do not count."""
+    best = max((h.score for h in hits if not getattr(h, "cleared_before", None)), default=0.0)
     if best >= STRONG_THRESHOLD:
         return STRONG
     if best >= ALERT_THRESHOLD:
@@ -166,6 +175,7 @@ class ActiveIndex:
     index: MatchIndex
     list_names: Mapping[str, str]  # source -> list name
     build_seconds: float = 0.0
+    identities: Mapping[int, str] = field(default_factory=dict)  # entry pk -> identity
 
     @property
     def version_ids(self) -> tuple[int, ...]:
@@ -222,18 +232,24 @@ def records_from_rows(rows: Iterable[Any]) -> list[MatchRecord]:
 
 def _build() -> ActiveIndex:
     from tatara.screening import selectors
-    from tatara.screening.models import ScreeningList
+    from tatara.screening.choices import VersionStatus
+    from tatara.screening.models import ListEntry, ScreeningList
 
     started = time.perf_counter()
     key = _active_key()
     records = records_from_rows(selectors.active_names())
     index = _build_index(records)
     names = dict(ScreeningList.objects.values_list("source", "name"))
+    identities = dict(
+        ListEntry.objects.filter(version__status=VersionStatus.ACTIVE).values_list("pk", "identity")
+    )
     seconds = time.perf_counter() - started
     log.info(
         "screening index built: %d entries, %d names in %.1f s", len(records), len(index), seconds
     )
-    return ActiveIndex(key=key, index=index, list_names=names, build_seconds=seconds)
+    return ActiveIndex(
+        key=key, index=index, list_names=names, build_seconds=seconds, identities=identities
+    )
 
 
 def active() -> ActiveIndex:
@@ -282,19 +298,23 @@ def _entry_pk(key: str) -> int | None:
     return int(key) if key.isdigit() else None
 
 
-def hit_view(hit: Hit, list_names: Mapping[str, str]) -> HitView:
+def hit_view(
+    hit: Hit, list_names: Mapping[str, str], identities: Mapping[int, str] | None = None
+) -> HitView:
+    entry_pk = _entry_pk(hit.key)
     return HitView(
         score=hit.score,
         name_score=hit.name_score,
         source=hit.list_code,
         list_name=list_names.get(hit.list_code, hit.list_code),
         list_entry_id=hit.entry_id,
-        entry_pk=_entry_pk(hit.key),
+        entry_pk=entry_pk,
         matched_name=hit.matched_name,
         kind=hit.kind,
         programmes=tuple(hit.programmes),
         reasons=tuple(hit.reasons),
         group=hit.group,
+        entry_identity=(identities or {}).get(entry_pk, "") if entry_pk is not None else "",
     )
 
 
@@ -315,7 +335,7 @@ def screen_with(
     hits = current.index.screen(
         name, country=country, birth_date=birth, kind=kind, limit=limit, threshold=threshold
     )
-    views = tuple(hit_view(h, current.list_names) for h in hits)
+    views = tuple(hit_view(h, current.list_names, current.identities) for h in hits)
     return ScreeningResult(
         name=name,
         hits=views,
@@ -350,7 +370,10 @@ def screen_name(
 class PartyQuery:
     """A party to re-screen. `key`: the caller's id of it. `names`: its name and aliases.
     `hits`: its current hits as (source, list entry id) pairs, so that hits on removed or
-    changed entries can be reported."""
+    changed entries can be reported. `cleared`: (source, list entry id, entry identity) → the
+    clearing's pk, for the entries it was cleared against before (namesakes.py): a hit on one
+    of them, as long as the entry's identity is unchanged, is marked and does not make the
+    party affected."""
 
     key: Hashable
     names: tuple[str, ...]
@@ -358,6 +381,7 @@ class PartyQuery:
     birth_date: str | None = None
     kind: str | None = None
     hits: tuple[tuple[str, str], ...] = ()
+    cleared: Mapping[tuple[str, str, str], int] = field(default_factory=dict, hash=False)
 
     @classmethod
     def of(
@@ -369,6 +393,7 @@ class PartyQuery:
         birth_date: str | dt.date | None = None,
         kind: str | None = None,
         hits: Iterable[tuple[str, str]] = (),
+        cleared: Mapping[tuple[str, str, str], int] | None = None,
     ) -> PartyQuery:
         return cls(
             key,
@@ -377,6 +402,7 @@ class PartyQuery:
             _text(birth_date),
             _text(kind),
             tuple(hits),
+            dict(cleared or {}),
         )
 
 
@@ -405,6 +431,7 @@ class ListChange:
     list_name: str = ""
     new_records: Mapping[str, MatchRecord] = field(default_factory=dict)  # added + changed
     old_records: Mapping[str, MatchRecord] = field(default_factory=dict)  # changed, as before
+    identities: Mapping[int, str] = field(default_factory=dict)  # entry pk -> identity (new)
     version: ListVersion | None = field(default=None, repr=False)  # the new version (from a load)
     _indexes: tuple[MatchIndex, MatchIndex] | None = field(default=None, repr=False)
 
@@ -446,6 +473,7 @@ class ListChange:
         diff = diff if diff is not None else version.changes
         source = version.screening_list.source
         wanted = set(diff.added) | set(diff.changed)
+        identities: dict[int, str] = {}
 
         def records(version_id: int | None, ids: set[str]) -> dict[str, MatchRecord]:
             if version_id is None or not ids:
@@ -463,6 +491,7 @@ class ListChange:
                     "entry__birth_dates",
                     "entry__programmes",
                     "is_primary",
+                    "entry__identity",
                 )
             )
             grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
@@ -470,7 +499,9 @@ class ListChange:
                 grouped[row[0]].append(row)
             out = {}
             for pk, names in grouped.items():
-                _pk, entry_id, _n, _q, kind, countries, dates, programmes, _p = names[0]
+                _pk, entry_id, _n, _q, kind, countries, dates, programmes, _p, identity = names[0]
+                if version_id == version.pk:
+                    identities[pk] = identity
                 out[entry_id] = MatchRecord(
                     key=str(pk),
                     list_code=source,
@@ -491,6 +522,7 @@ class ListChange:
             list_name=version.screening_list.name,
             new_records=records(version.pk, wanted),
             old_records=records(diff.previous_version_id, set(diff.changed)),
+            identities=identities,
             version=version,
         )
 
@@ -550,7 +582,13 @@ def rescreen_against_change(
     """Screen many parties against ONLY what a list update added or changed (a small index
     of the diff), and report which of their existing hits point at removed entries or at
     changed entries they no longer match. Identical queries (same name, country, date of
-    birth, kind) are screened once. `report(done)` is called every 1,000 parties."""
+    birth, kind) are screened once. `report(done)` is called every 1,000 parties.
+
+    A hit on an entry the party was cleared against before (`PartyQuery.cleared`, the same
+    entry identity) is kept in the result marked `cleared_before`, but a party whose every
+    hit is such a hit is not in `outcome.hits`: the update changed nothing the officer has
+    not decided. An entry whose names, countries, dates or identifiers changed has a new
+    identity: the old clearing does not match it, and the party is reported."""
     started = time.perf_counter()
     grown_index, shrunk_index = change.indexes()
     removed_ids = set(change.diff.removed)
@@ -608,7 +646,16 @@ def rescreen_against_change(
                     outcome.dropped[party.key] = lost
         if best:
             ranked = sorted(best.values(), key=lambda h: (-h.score, h.entry_id))[:limit]
-            views = tuple(hit_view(h, names) for h in ranked)
+            views = tuple(hit_view(h, names, change.identities) for h in ranked)
+            if party.cleared:
+                views = tuple(
+                    replace(v, cleared_before=pk)
+                    if (pk := party.cleared.get((source, v.list_entry_id, v.entry_identity)))
+                    else v
+                    for v in views
+                )
+                if all(v.cleared_before for v in views):
+                    continue
             outcome.hits[party.key] = ScreeningResult(
                 name=party.names[0] if party.names else "",
                 hits=views,

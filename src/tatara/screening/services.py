@@ -18,6 +18,7 @@ from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.permissions import ALL, allowed_units
 from tatara.screening.choices import ListSource, VersionStatus
 from tatara.screening.models import EntryName, ListEntry, ListVersion, ScreeningList
+from tatara.screening.namesakes import entry_identity
 from tatara.screening.signals import ListDiff, notify_list_changed
 from tatara.screening.sources import ListRecord, ParsedList, read_list
 from tatara.screening.sources.files import refuse
@@ -178,6 +179,7 @@ def _bulk_store(version: ListVersion, records: list[ListRecord], prints: dict[st
                     programmes=list(record.programmes),
                     remarks=record.remarks,
                     fingerprint=prints[record.entry_id],
+                    identity=entry_identity(record),
                     raw=record.to_json(),
                 )
                 for record in chunk

@@ -62,6 +62,11 @@ class Command(BaseCommand):
         batch.add_argument(
             "-o", "--output", default="-", help="output file (.csv or .xlsx; default: stdout)"
         )
+        batch.add_argument(
+            "--unit",
+            help="code of the unit whose names these are: its company's remembered clearings "
+            "apply (a hit cleared before has outcome cleared_before and does not count)",
+        )
         batch.add_argument("--user", help="act as this user (their rights apply)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -131,8 +136,19 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         output = options["output"]
+        unit = None
+        if options.get("unit"):
+            from tatara.organisation.models import OrgUnit
+
+            unit = (
+                OrgUnit.objects.visible_to(actor, "screening.view")
+                .filter(code=options["unit"])
+                .first()
+            )
+            if unit is None:
+                raise CommandError(f"--unit: no unit {options['unit']!r} in your scope")
         try:
-            result = batch.screen_file(path, actor=actor, name=path.name)
+            result = batch.screen_file(path, actor=actor, name=path.name, org_unit=unit)
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -153,5 +169,7 @@ class Command(BaseCommand):
         self.stderr.write(
             f"{counts['rows']} names screened against {len(result.list_versions)} list "
             f"version(s): {counts['strong']} strong, {counts['review']} review, "
-            f"{counts['clear']} clear ({counts['hits']} hits)"
+            f"{counts['clear']} clear ({counts['hits']} hits"
+            + (f", {counts['cleared_before']} rows cleared before" if unit is not None else "")
+            + ")"
         )
