@@ -626,6 +626,25 @@ def screen_transaction(
     on it (assessment.standing): a block stands through any re-screen; a decision stands on a
     run that adds no new reason; a prohibited run is blocked."""
     require(actor, CHANGE, transaction.org_unit)
+    return _screen_transaction(
+        actor=actor,
+        transaction=transaction,
+        trigger=trigger,
+        screener=screener,
+        extra_reasons=extra_reasons,
+    )
+
+
+def _screen_transaction(
+    *,
+    actor: Any,
+    transaction: Transaction,
+    trigger: str,
+    screener: Screener | None,
+    extra_reasons: Sequence[Reason] = (),
+) -> ScreeningRun:
+    """screen_transaction without its gate, for a caller that checked its own (the lifting
+    of a party's block, approved by someone holding "export_control.approve")."""
     if transaction.shipped_on is not None:
         raise ValidationError(_("The transaction has been shipped; its screening record is final."))
     screens, versions = _party_screens(transaction, screener)
@@ -1003,8 +1022,10 @@ def major_violations(fiscal_year: int, viewer: Any = None) -> int:
 
 
 def _rescreen_open_transactions(actor: Any, party: Party, screener: Screener | None) -> None:
+    """The party's open transactions screened again after its block changed; the caller
+    checked its gate on the party's unit (review to block, approve to lift)."""
     for open_transaction in _open_transactions_of(parties=[party]):
-        screen_transaction(
+        _screen_transaction(
             actor=actor,
             transaction=open_transaction,
             trigger=ScreeningTrigger.CHANGE,
