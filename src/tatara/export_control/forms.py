@@ -106,8 +106,17 @@ class DecisionForm(BootstrapForm):
         help_text=_("A licence that leaves out an item that needs one does not clear it."),
     )
 
-    def __init__(self, *args: Any, transaction: Any = None, **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, transaction: Any = None, only_block: bool = False, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
+        if only_block:  # a prohibited run: nothing but a block can be recorded
+            kind: Any = self.fields["decision_kind"]
+            kind.choices = [(DecisionKind.BLOCK.value, DecisionKind.BLOCK.label)]
+            self.initial["decision_kind"] = DecisionKind.BLOCK.value
+            for name in ("licence_number", "valid_from", "valid_until", "items"):
+                del self.fields[name]
+            return
         field: Any = self.fields["items"]
         if transaction is not None:
             field.queryset = (
@@ -139,10 +148,13 @@ class AlertBlockForm(BootstrapForm):
 
     party = forms.ChoiceField(label=_("Party"), widget=forms.RadioSelect, required=False)
     code = forms.CharField(
-        label=_("Or the party code"),
+        label=_("Another party, by its code"),
         required=False,
         max_length=60,
-        help_text=_("The ERP's customer number of the party, if its name differs."),
+        help_text=_(
+            "With the last choice: the ERP customer number of the party to block, when its "
+            "name differs; leave it empty to create the party."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason for the block"), widget=forms.Textarea(attrs={"rows": 2})
@@ -156,7 +168,7 @@ class AlertBlockForm(BootstrapForm):
                 (str(p.pk), f"{p.code + ' · ' if p.code else ''}{p.name} ({p.org_unit})")
                 for p in candidates
             ],
-            (self.NEW, _("A new party in the party master, blocked at once")),
+            (self.NEW, _("Another party (by its code), or a new party blocked at once")),
         ]
         field.widget.attrs["class"] = "form-check-input"
         self.candidates = {str(p.pk): p for p in candidates}

@@ -319,9 +319,9 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_kind": "clear",
         "items": [pk for pk, _code in found.missing if pk is not None],
     }
-    return _render_detail(
-        request, transaction, DecisionForm(transaction=transaction, initial=initial)
-    )
+    only_block = bool(found.need and found.need.prohibited)
+    form = DecisionForm(transaction=transaction, initial=initial, only_block=only_block)
+    return _render_detail(request, transaction, form)
 
 
 def _render_detail(
@@ -618,7 +618,7 @@ def countries(request: HttpRequest) -> HttpResponse:
             "form": form,
             "day": day,
             "rows": [
-                (country, period, measures_on(country.code, day))
+                (country, period, sorted({m.effect for m in measures_on(country.code, day)}))
                 for country, period in groups_on(day)
             ],
             "measures": [
