@@ -892,6 +892,8 @@ def standing(runs: Sequence[RunInfo], decisions: Sequence[DecisionInfo], day: dt
         return i is not None and i >= base
 
     def stands(decision: DecisionInfo) -> bool:
+        if decision.run is None or decision.run not in position:
+            return False
         if decision.run == latest.pk:
             return True
         earlier = reason_keys(runs[position[decision.run]].reasons)
