@@ -27,8 +27,9 @@ from rest_framework.authtoken.models import Token
 
 from tatara.core.models import AuditEvent, Job
 from tatara.export_control import services
-from tatara.export_control.models import Decision, Party, ScreeningRun, Transaction
+from tatara.export_control.models import Decision, Party, PartyBlock, ScreeningRun, Transaction
 from tatara.organisation.roles import Role
+from tatara.screening.models import BatchAlert, BatchScreening
 
 ROLES = (
     "anon",
@@ -219,6 +220,12 @@ POST  /export-control/parties/{party}/edit/               A   | 302      302  40
 POST  /export-control/parties/{party}/edit/               B   | 302      302  403  404     404   403     403      404
 POST  /export-control/parties/{party}/screen/             A   | 302      302  403  302     302   403     403      302
 POST  /export-control/parties/{party}/screen/             B   | 302      302  403  404     404   403     403      404
+POST  /export-control/parties/{party}/block/              A   | 302      302  403  403     403   403     403      302
+POST  /export-control/parties/{party}/block/              B   | 302      302  403  404     404   403     403      404
+GET   /export-control/batch-alerts/{alert}/block/         A   | 302      200  403  403     403   403     403      200
+GET   /export-control/batch-alerts/{alert}/block/         B   | 302      200  403  404     404   403     403      404
+POST  /export-control/batch-alerts/{alert}/block/         A   | 302      302  403  403     403   403     403      302
+POST  /export-control/batch-alerts/{alert}/block/         B   | 302      302  403  404     404   403     403      404
 POST  /export-control/items/new/                          A   | 302      302  403  302     302   403     403      302
 POST  /export-control/items/{item}/edit/                  A   | 302      302  403  302     302   403     403      302
 POST  /export-control/items/{item}/edit/                  B   | 302      302  403  404     404   403     403      404
@@ -247,6 +254,10 @@ POST  /api/v1/export-control/transactions/{tx}/screen/    A   | 401/403  200  40
 POST  /api/v1/export-control/transactions/{tx}/screen/    B   | 401/403  200  403  404     404   403     404      404
 POST  /api/v1/export-control/parties/{party}/screen/      A   | 401/403  200  403  200     200   403     404      200
 POST  /api/v1/export-control/parties/{party}/screen/      B   | 401/403  200  403  404     404   403     404      404
+POST  /api/v1/export-control/parties/{party}/block/       A   | 401/403  200  403  403     403   403     404      200
+POST  /api/v1/export-control/parties/{party}/block/       B   | 401/403  200  403  404     404   403     404      404
+POST  /api/v1/export-control/parties/block-from-alert/    A   | 401/403  201  403  403     403   403     404      201
+POST  /api/v1/export-control/parties/block-from-alert/    B   | 401/403  201  403  404     404   403     404      404
 POST  /api/v1/export-control/decisions/                   A   | 401/403  201  403  403     403   403     403      201
 POST  /api/v1/export-control/decisions/                   B   | 401/403  201  403  403     403   403     403      400
 POST  /api/v1/export-control/decisions/{decision}/approve/ A  | 401/403  200  200  403     403   403     404      403
@@ -296,6 +307,10 @@ EC_BODIES: dict[str, dict[str, Any]] = {
         "country": "FR",
     },
     "/export-control/parties/{party}/screen/": {},
+    "/export-control/parties/{party}/block/": {"reason": "Matrix"},
+    "/export-control/batch-alerts/{alert}/block/": {"party": "new", "reason": "Matrix"},
+    "/api/v1/export-control/parties/{party}/block/": {"reason": "Matrix"},
+    "/api/v1/export-control/parties/block-from-alert/": {"alert": "{alert}", "reason": "Matrix"},
     "/export-control/items/new/": {
         "org_unit": "{unit}",
         "code": "NEW-{unit_code}",
@@ -410,7 +425,20 @@ def export_data(module_world, users, django_db_blocker):
                 end_use=f"Shafts {ec_marker(code)}",
                 screener=Screener(),
             )
-            ids[code] = {"item": item.pk, "party": party.pk, "tx": tx.pk}
+            batch = BatchScreening.objects.create(
+                org_unit=unit, file_name=f"batch-{code}.csv", created_by_label="matrix", counts={}
+            )
+            alert = BatchAlert.objects.create(
+                batch=batch,
+                row=2,
+                name=f"Listed Co {ec_marker(code)}",
+                outcome="strong",
+                best_score=0.99,
+                hits=[],
+                status="confirmed",
+                reason="Matrix",
+            )
+            ids[code] = {"item": item.pk, "party": party.pk, "tx": tx.pk, "alert": alert.pk}
             deciders[code] = f.UserFactory(username=f"decider-{code}")
             f.grant(deciders[code], Role.EXPORT_CONTROL_OFFICER, unit)
         ids["deciders"] = deciders
@@ -452,6 +480,7 @@ def ec_fill(template: Any, world: Any, data: dict[str, Any], target: str) -> Any
         party=ids["party"],
         item=ids["item"],
         decision=ids.get("decision", 0),
+        alert=ids["alert"],
         unit=world.units[code].pk,
         unit_code=code,
     )
@@ -475,6 +504,7 @@ def ec_state() -> tuple[Any, ...]:
         list(Transaction.objects.order_by("pk").values()),
         list(Decision.objects.order_by("pk").values()),
         list(Party.objects.order_by("pk").values("pk", "name", "screened_at")),
+        PartyBlock.objects.count(),
         ScreeningRun.objects.count(),
         AuditEvent.objects.count(),
         Job.objects.count(),

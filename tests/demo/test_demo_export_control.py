@@ -1,7 +1,9 @@
 """The demo's export-control data: the real UN list loaded, FY2019's 40 transactions with the
 outcomes the engine gives them (32 clear, 5 review, 1 licence required, 2 blocked), a real UN
-list hit, the decisions (one licence, one block, one override waiting for the second approval)
-and no major violation in FY2019."""
+list hit, the decisions (three licences — two general bulk licences to Group A, one individual
+licence to China —, one block, one override waiting for the second approval), the party of
+the batch review's confirmed alert blocked in the party master, and no major violation in
+FY2019."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from django.db import transaction
 
 from tatara.demo.builder import build_demo
 from tatara.export_control import services
-from tatara.export_control.demo_data import LICENCE_NUMBER
-from tatara.export_control.models import Decision, Party, Transaction
+from tatara.export_control.demo_data import BULK_LICENCE_NUMBER, LICENCE_NUMBER
+from tatara.export_control.models import Decision, Party, PartyBlock, Transaction
 from tatara.screening.models import ListVersion
 
 
@@ -37,7 +39,7 @@ def test_outcomes_and_statuses(fy2019: list[Transaction]) -> None:
     outcomes = Counter(services.latest_run(t).outcome for t in fy2019)  # type: ignore[union-attr]
     assert outcomes == {"clear": 32, "review": 5, "licence_required": 1, "blocked": 2}
     statuses = Counter(t.status for t in fy2019)
-    assert statuses == {"cleared": 34, "screened": 4, "licence_required": 1, "blocked": 1}
+    assert statuses == {"cleared": 32, "licensed": 3, "screened": 4, "blocked": 1}
 
 
 def test_a_real_un_list_hit(demo: Any, db: None) -> None:
@@ -56,10 +58,20 @@ def test_a_real_un_list_hit(demo: Any, db: None) -> None:
 
 def test_decisions(demo: Any, db: None) -> None:
     kinds = Counter(Decision.objects.values_list("decision_kind", flat=True))
-    assert kinds == {"clear": 3, "licence": 1, "block": 1}
-    assert Decision.objects.get(decision_kind="licence").licence_number == LICENCE_NUMBER
+    assert kinds == {"clear": 1, "licence": 3, "block": 1}
+    numbers = Counter(
+        Decision.objects.filter(decision_kind="licence").values_list("licence_number", flat=True)
+    )
+    assert numbers == {LICENCE_NUMBER: 1, BULK_LICENCE_NUMBER: 2}
     pending = [d for d in Decision.objects.all() if d.is_pending_approval]
     assert len(pending) == 1 and pending[0].transaction.status == "screened"
+    assert pending[0].approval_grounds == ["override-block"]
+
+
+def test_the_confirmed_alert_blocked_its_party(demo: Any, db: None) -> None:
+    block = PartyBlock.objects.select_related("party", "alert").get()
+    assert block.party.name == "Hong Kong Electronics" and block.alert.status == "confirmed"
+    assert block.party.org_unit.code == "hm"
 
 
 def test_no_major_violations_in_fy2019(demo: Any, db: None) -> None:

@@ -96,8 +96,9 @@ def test_officer_clears_a_namesake_and_the_risk_officer_approves(
     log_in(page, base, "risk")
     page.goto(f"{base}/export-control/")
     page.get_by_test_id("overrides").get_by_role("link", name="EX-1").click()
-    page.get_by_role("button", name="Approve the override").click()
-    expect(page.get_by_role("status")).to_contain_text("Override approved")
+    expect(page.get_by_test_id("approve-panel")).to_contain_text("clears a blocking reason")
+    page.get_by_role("button", name="Give the second approval").click()
+    expect(page.get_by_role("status")).to_contain_text("Second approval given")
     expect(page.get_by_test_id("status")).to_contain_text("Cleared")
     shot(page, "export-approved")
     assert Transaction.objects.get(reference="EX-1").status == "cleared"

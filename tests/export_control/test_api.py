@@ -122,7 +122,7 @@ def test_cli_screen_and_countries(officers, world):
     )
     out = io.StringIO()
     call_command("export-control", "screen", "--transaction", "CLI-1", stdout=out)
-    assert "CLI-1: blocked" in out.getvalue() and "Group D" in out.getvalue()
+    assert "CLI-1: review" in out.getvalue() and "Group D" in out.getvalue()
     assert transaction.runs.count() == 2
     out = io.StringIO()
     call_command("export-control", "countries", "--on", "2023-07-20", stdout=out)

@@ -321,3 +321,18 @@ def test_the_api_shows_the_mark_within_scope(
     assert "~alpha:reason~" not in outsider.get("/api/v1/screening/clearings/").content.decode()
     viewer = api_for(world.users["company_risk_officer"])  # views Alpha, decides nothing
     assert viewer.get(f"/api/v1/screening/clearings/{clearing.pk}/").status_code == 200
+
+
+def test_blocking_a_party_in_the_master_reverses_its_clearings(
+    watch: Any, world: Any, officers: Any, shop: Any
+) -> None:
+    """A block says the party is the listed one: its clearings stop silencing its hits, also
+    once the block is lifted."""
+    party = party_of(officers, world)
+    clear(officers["eco"], shop(party))
+    assert shop(party).status == "cleared"  # silenced by the clearing
+    services.block_party(actor=officers["eco"], party=party, reason="It is the listed one")
+    clearing = ClearedMatch.objects.get()
+    assert clearing.revoked_at is not None
+    assert Party.objects.get(pk=party.pk).screening_outcome != "clear"
+    assert shop(party).status == "blocked"

@@ -117,10 +117,11 @@ def test_block_and_licence_decisions(officers, data):
             "licence_number": "L-1",
             "valid_from": "2019-06-01",
             "valid_until": "2020-05-31",
+            "items": [data["items"][1].pk],
         },
     )
     assert response.status_code == 302
-    assert Transaction.objects.get(pk=listed.pk).status == "licence_required"
+    assert Transaction.objects.get(pk=listed.pk).status == "licensed"
 
 
 def test_clearing_a_strong_hit_needs_the_group_risk_officers_approval(world, officers, data):

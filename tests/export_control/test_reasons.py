@@ -12,28 +12,49 @@ from tatara.export_control.assessment import (
     CountryInfo,
     HitInfo,
     ItemInfo,
+    MeasureInfo,
     PartyScreen,
+    RedFlagRules,
     assess,
 )
 from tatara.export_control.reasons import RENDERERS, render
 
-TERMS = [("wmd", "uranium enrichment")]
+TERMS = RedFlagRules(
+    terms=(("wmd", "uranium enrichment"), ("military", "military")),
+    negations_before=("not for",),
+)
+
+
+def _constants(arg) -> set[str]:
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return {arg.value}
+    if isinstance(arg, ast.IfExp):
+        return _constants(arg.body) | _constants(arg.orelse)
+    return set()
 
 
 def _emitted_codes(module) -> set[str]:
-    """Every reason code a module passes to Reason(...) or render_english(...)."""
+    """Every reason code a module passes to Reason(...), render_english(...) or
+    _item_reason(...) — as a string, or either branch of a conditional; a variable passed
+    through is found where it is set."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
+            "code"
+        ]:
+            found |= _constants(node.value)
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             continue
-        if node.func.id == "Reason" and len(node.args) >= 4:
+        if node.func.id in ("Reason", "_item_reason") and len(node.args) >= 4:
             arg = node.args[3]
         elif node.func.id == "render_english" and node.args:
             arg = node.args[0]
         else:
             continue
-        assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), ast.dump(arg)
-        found.add(arg.value)
+        if isinstance(arg, ast.Name):
+            continue  # a variable: its values are the constants assigned to it
+        assert _constants(arg), ast.dump(arg)
+        found |= _constants(arg)
     return found
 
 
@@ -79,6 +100,41 @@ def _every_reason():
             parties=[],
             red_flag_terms=TERMS,
         ),
+        assess(  # a red flag without an End User List hit; a negated term
+            destination=CountryInfo("TH", "C", name="Thailand"),
+            items=[sensor],
+            end_use="uranium enrichment, not for military use",
+            parties=[
+                PartyScreen(4, "Delta", ("customer",), "clear", blocked=True, block_reason="UN")
+            ],
+            red_flag_terms=TERMS,
+        ),
+        assess(
+            destination=CountryInfo("IQ", "D", arms_embargo=True, name="Iraq"),
+            items=[sensor],
+            end_use="",
+            parties=[],
+            red_flag_terms=TERMS,
+        ),
+        assess(
+            destination=CountryInfo(
+                "RU",
+                "C",
+                name="Russia",
+                measures=(
+                    MeasureInfo(
+                        "ru-by-regime-items", "ban-listed", "Regime items ban", "", "2022-03-18"
+                    ),
+                    MeasureInfo(
+                        "ru-luxury-goods", "check", "Luxury goods ban", "luxury goods", "2022-04-05"
+                    ),
+                ),
+            ),
+            items=[lathe],
+            end_use="",
+            parties=[],
+            red_flag_terms=TERMS,
+        ),
     ]
     return [reason for result in runs for reason in result.reasons_json()]
 
@@ -109,6 +165,8 @@ def test_text_is_english_even_when_a_japanese_reader_triggers_the_screening():
     assert rendered["country-group-d"] != next(
         r["text"] for r in reasons if r["code"] == "country-group-d"
     )
+    # a measure's title comes from data/measures.yaml in the reader's language
+    assert "ロシア" in rendered["measure-ban-listed"]
 
 
 def test_every_code_the_engine_can_emit_has_a_renderer():
@@ -162,5 +220,5 @@ def test_the_template_filter_renders_in_the_active_language():
         ja = template.render(Context({"reasons": [reason]}))
     with translation.override("en"):
         en = template.render(Context({"reasons": [reason]}))
-    assert en == "Exports to North Korea are under embargo."
+    assert en == "Japan bans every export to North Korea: no decision can clear it."
     assert "North Korea" in ja and ja != en

@@ -72,8 +72,11 @@ def test_korean_catch_all_result_follows_the_date(officers, alpha, screener):
         )
         results[day] = services.latest_run(transaction)
     before, after = results[dt.date(2023, 7, 20)], results[dt.date(2023, 7, 21)]
-    assert (before.destination_group, before.outcome) == ("B", "licence_required")
+    assert (before.destination_group, before.outcome) == ("B", "review")
     assert (after.destination_group, after.outcome) == ("A", "review")
+    # catch-all applies to Group B, not to Group A: the red flag asks to check it only before
+    assert "item-catch-all-check" in [r["code"] for r in before.reasons]
+    assert "item-catch-all-check" not in [r["code"] for r in after.reasons]
 
 
 def test_a_clean_transaction_is_screened_and_cleared_on_save(make_transaction, screener):
@@ -99,11 +102,7 @@ def test_a_change_screens_again(make_transaction, officers, screener):
     transaction.refresh_from_db()
     assert transaction.runs.count() == 2
     run = services.latest_run(transaction)
-    assert (run.trigger, run.outcome, transaction.status) == (
-        "change",
-        "licence_required",
-        "screened",
-    )
+    assert (run.trigger, run.outcome, transaction.status) == ("edit", "review", "screened")
     assert [r["term"] for r in run.reasons if r["kind"] == "end_use"] == ["missile*"]
 
 
@@ -183,10 +182,11 @@ def test_licence_and_block_decisions_and_retention(make_transaction, officers, s
         licence_number="METI-2024-0001",
         valid_from=dt.date(2024, 5, 1),
         valid_until=dt.date(2024, 10, 31),
+        items=[transaction.lines.get().item],
     )
     assert not decision.needs_second_approval
     transaction.refresh_from_db()
-    assert transaction.status == "licence_required"
+    assert transaction.status == "licensed"
     decided = decision.decided_at.date()
     assert decision.retention_until.year == decided.year + 7
     settings.EXPORT_RECORD_YEARS = 5
@@ -214,6 +214,7 @@ def test_major_violations_count_shipments_while_blocked_or_unlicensed(make_trans
         licence_number="L-1",
         valid_from=dt.date(2024, 5, 1),
         valid_until=dt.date(2024, 12, 31),
+        items=list(licensed.items.all()),
     )
     services.record_shipment(actor=eco, transaction=licensed, shipped_on=dt.date(2024, 7, 1))
     assert services.major_violations(2024) == 0  # a clean year
@@ -226,9 +227,10 @@ def test_major_violations_count_shipments_while_blocked_or_unlicensed(make_trans
         licence_number="L-2",
         valid_from=dt.date(2024, 5, 1),
         valid_until=dt.date(2024, 5, 31),
+        items=list(late.items.all()),
     )
     services.record_shipment(actor=eco, transaction=late, shipped_on=dt.date(2024, 8, 1))
-    blocked = make_transaction("BAD-1", destination="IR")
+    blocked = make_transaction("BAD-1", destination="IR")  # Group D: awaiting a decision
     services.record_shipment(actor=eco, transaction=blocked, shipped_on=dt.date(2025, 3, 31))
     assert services.major_violations(2024) == 2
     assert services.major_violations(2025) == 0

@@ -24,7 +24,7 @@ from tatara.cycle import services as cycle_services
 from tatara.cycle.models import CycleYear, Subject
 from tatara.demo.kpi_data import build_kpis
 from tatara.emissions.demo_data import load_emissions_demo
-from tatara.export_control.demo_data import load_export_control_demo
+from tatara.export_control.demo_data import block_confirmed_alerts, load_export_control_demo
 from tatara.organisation import services as org_services
 from tatara.organisation.choices import EmploymentType, UnitKind
 from tatara.organisation.models import OrgUnit, Person
@@ -326,6 +326,7 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
     load_emissions_demo(units, system)
     load_export_control_demo(users, units, system)
     load_batch_demo(users, units)
+    block_confirmed_alerts(users)
     return {"units": units, "users": users, "fy2019": fy2019, "fy2020": fy2020, "kpis": kpis}
 
 

@@ -1,7 +1,8 @@
 """REST API of the export_control area under /api/v1/export-control/: control rows and
 countries (read), items, parties (with their screening), transactions (create → screened; the
 latest run with its reasons), decisions (POST) and the second approval of an override
-(POST decisions/{id}/approve/), and items and parties in and out of files (record_io_api.py:
+(POST decisions/{id}/approve/), parties blocked in the party master (POST parties/{id}/block/,
+unblock/, unblock/approve/, parties/block-from-alert/), and items and parties in and out of files (record_io_api.py:
 import/, import/{job}/, export/). Thin over services; reads through the gate
 ("export_control.view"), rows outside the caller's scope answer 404."""
 
@@ -17,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -25,6 +27,7 @@ from tatara.core.api import ScopedViewSet, service_errors
 from tatara.core.permissions import can
 from tatara.export_control import reasons, services
 from tatara.export_control.choices import (
+    ApprovalGround,
     DecisionKind,
     ItemKind,
     Outcome,
@@ -40,10 +43,12 @@ from tatara.export_control.models import (
     Decision,
     Item,
     Party,
+    PartyBlock,
     ScreeningRun,
     Transaction,
 )
 from tatara.export_control.record_io_api import RecordFilesMixin
+from tatara.export_control.selectors import usable
 from tatara.organisation.models import OrgUnit
 from tatara.screening import namesakes
 
@@ -65,15 +70,22 @@ def _call(fn: Any, **kwargs: Any) -> Any:
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg,unused-ignore]
-    """A related row by id, looked up only among the rows the caller may see."""
+    """A related row by id, looked up only among the rows the caller may see (`usable`:
+    also the items and parties of the units above theirs, selectors.usable)."""
 
-    def __init__(self, model: Any, action_name: str = VIEW, **kwargs: Any) -> None:
+    def __init__(
+        self, model: Any, action_name: str = VIEW, usable_above: bool = False, **kwargs: Any
+    ) -> None:
         self.model = model
         self.action_name = action_name
+        self.usable_above = usable_above
         super().__init__(**kwargs)
 
     def get_queryset(self) -> Any:
-        return self.model.objects.visible_to(self.context["request"].user, self.action_name)
+        user = self.context["request"].user
+        if self.usable_above:
+            return usable(self.model, viewer=user, action=self.action_name)
+        return self.model.objects.visible_to(user, self.action_name)
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -213,6 +225,24 @@ class ScreeningHitSerializer(serializers.Serializer[Any]):
         return mark.to_json() if mark else None
 
 
+class PartyBlockSerializer(serializers.ModelSerializer[PartyBlock]):
+    class Meta:
+        model = PartyBlock
+        fields = [
+            "id",
+            "reason",
+            "alert",
+            "blocked_by_label",
+            "blocked_at",
+            "lift_reason",
+            "lift_requested_by_label",
+            "lift_requested_at",
+            "lifted_by_label",
+            "lifted_at",
+        ]
+        read_only_fields = fields
+
+
 class PartySerializer(serializers.ModelSerializer[Party]):
     org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
     party_kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.ENTITY)
@@ -225,6 +255,9 @@ class PartySerializer(serializers.ModelSerializer[Party]):
         read_only=True, help_text="clear, review or strong (empty: not screened)."
     )
     screening_hits = ScreeningHitSerializer(many=True, read_only=True)
+    block = serializers.SerializerMethodField(
+        help_text="The block in force in the party master (null: not blocked)."
+    )
 
     class Meta:
         model = Party
@@ -243,8 +276,27 @@ class PartySerializer(serializers.ModelSerializer[Party]):
             "screened_at",
             "screening_outcome",
             "screening_hits",
+            "block",
         ]
         read_only_fields = ["screened_at"]
+
+    @extend_schema_field(PartyBlockSerializer(allow_null=True))
+    def get_block(self, party: Party) -> dict[str, Any] | None:
+        block = party.active_block()
+        return PartyBlockSerializer(block).data if block else None
+
+
+class ReasonBodySerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class AlertBlockSerializer(serializers.Serializer[Any]):
+    alert = serializers.IntegerField(help_text="A batch alert confirmed as a match.")
+    reason = serializers.CharField()
+    party = ScopedPrimaryKeyField(
+        Party, action_name=REVIEW, usable_above=True, required=False, allow_null=True
+    )
+    code = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class _WriteViewSet(
@@ -267,6 +319,9 @@ class ItemViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     serializer_class = ItemSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self) -> Any:
+        return usable(Item, viewer=self.request.user, queryset=self.base_queryset)
+
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = _call(services.create_item, actor=self.request.user, **data)
@@ -288,6 +343,9 @@ class PartyViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     serializer_class = PartySerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self) -> Any:
+        return usable(Party, viewer=self.request.user, queryset=self.base_queryset)
+
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = _call(services.create_party, actor=self.request.user, **data)
@@ -305,6 +363,72 @@ class PartyViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
         """Screen the party again against the active lists."""
         party = _call(services.screen_party, actor=request.user, party=self.get_object())
         return Response(PartySerializer(party, context=self.get_serializer_context()).data)
+
+    def _party_response(self, party: Party, status: int = 200) -> Response:
+        party.refresh_from_db()
+        data = PartySerializer(party, context=self.get_serializer_context()).data
+        return Response(data, status=status)
+
+    @extend_schema(request=ReasonBodySerializer, responses=PartySerializer)
+    @action(detail=True, methods=["post"])
+    def block(self, request: Request, pk: str) -> Response:
+        """Block the party in the party master: every open transaction it is on is blocked."""
+        body = ReasonBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        party = self.get_object()
+        _call(services.block_party, actor=request.user, party=party, **body.validated_data)
+        return self._party_response(party)
+
+    @extend_schema(request=ReasonBodySerializer, responses=PartySerializer)
+    @action(detail=True, methods=["post"])
+    def unblock(self, request: Request, pk: str) -> Response:
+        """Ask to lift the party's block, with a reason (another person approves)."""
+        body = ReasonBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        party = self.get_object()
+        block = party.active_block()
+        if block is None:
+            raise service_errors(DjangoValidationError(f"{party} is not blocked."))
+        _call(
+            services.request_party_unblock,
+            actor=request.user,
+            block=block,
+            reason=body.validated_data["reason"],
+        )
+        return self._party_response(party)
+
+    @extend_schema(request=None, responses=PartySerializer)
+    @action(detail=True, methods=["post"], url_path="unblock/approve")
+    def approve_unblock(self, request: Request, pk: str) -> Response:
+        """Lift the party's block: the second approval ("export_control.approve", not the
+        person who asked)."""
+        party = self.get_object()
+        block = party.active_block()
+        if block is None:
+            raise service_errors(DjangoValidationError(f"{party} is not blocked."))
+        _call(services.approve_party_unblock, actor=request.user, block=block)
+        return self._party_response(party)
+
+    @extend_schema(request=AlertBlockSerializer, responses={201: PartySerializer})
+    @action(detail=False, methods=["post"], url_path="block-from-alert")
+    def block_from_alert(self, request: Request) -> Response:
+        """Block the party a confirmed batch alert names in the party master of the batch's
+        unit (`party`, or by `code`, or by name), or create it blocked."""
+        from tatara.screening.models import BatchAlert
+
+        body = AlertBlockSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        alert = (
+            BatchAlert.objects.visible_to(request.user, "screening.view")
+            .select_related("batch__org_unit")
+            .filter(pk=data.pop("alert"))
+            .first()
+        )
+        if alert is None:
+            raise NotFound()
+        block = _call(services.block_party_from_alert, actor=request.user, alert=alert, **data)
+        return self._party_response(block.party, status=201)
 
 
 # --- transactions ----------------------------------------------------------------------------
@@ -352,13 +476,13 @@ class ScreeningRunSerializer(serializers.ModelSerializer[ScreeningRun]):
 
 
 class TransactionLineSerializer(serializers.Serializer[Any]):
-    item = ScopedPrimaryKeyField(Item)
+    item = ScopedPrimaryKeyField(Item, usable_above=True)
     quantity = serializers.DecimalField(max_digits=18, decimal_places=4, default=Decimal(1))
     unit = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class TransactionPartySerializer(serializers.Serializer[Any]):
-    party = ScopedPrimaryKeyField(Party)
+    party = ScopedPrimaryKeyField(Party, usable_above=True)
     role = serializers.CharField(help_text=_one_of(PartyRole))
 
 
@@ -371,6 +495,14 @@ class TransactionSerializer(serializers.ModelSerializer[Transaction]):
     lines = TransactionLineSerializer(many=True, required=False)
     parties = TransactionPartySerializer(many=True, required=False, source="party_links")
     latest_run = serializers.SerializerMethodField()
+    licence_needed_for = serializers.SerializerMethodField(
+        help_text="Codes of the items a licence valid on the shipment date must still cover."
+    )
+    shipment_findings = serializers.SerializerMethodField(
+        help_text="What the shipment lacked of the decision its last screening required "
+        "(shipped-while-blocked, shipped-prohibited, shipped-without-decision, "
+        "shipped-without-licence, shipped-outside-licence); empty when clean or not shipped."
+    )
 
     class Meta:
         model = Transaction
@@ -387,8 +519,16 @@ class TransactionSerializer(serializers.ModelSerializer[Transaction]):
             "lines",
             "parties",
             "latest_run",
+            "licence_needed_for",
+            "shipment_findings",
         ]
         read_only_fields = ["shipped_on"]
+
+    def get_licence_needed_for(self, transaction: Transaction) -> list[str]:
+        return [code for _pk, code in services.standing_of(transaction).missing]
+
+    def get_shipment_findings(self, transaction: Transaction) -> list[str]:
+        return list(services.shipment_findings_of(transaction))
 
     @extend_schema_field(ScreeningRunSerializer(allow_null=True))
     def get_latest_run(self, transaction: Transaction) -> dict[str, Any] | None:
@@ -476,6 +616,18 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
     transaction = ScopedPrimaryKeyField(Transaction)
     decision_kind = serializers.ChoiceField(choices=DecisionKind.choices)
     is_pending_approval = serializers.BooleanField(read_only=True)
+    items = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        write_only=True,
+        help_text="A licence: the ids of the transaction's items it covers (required).",
+    )
+    licensed_items: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    approval_grounds = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Why it needs a second approval: " + ", ".join(ApprovalGround.values) + ".",
+    )
 
     class Meta:
         model = Decision
@@ -488,6 +640,9 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "licence_number",
             "valid_from",
             "valid_until",
+            "items",
+            "licensed_items",
+            "approval_grounds",
             "decided_by_label",
             "decided_at",
             "needs_second_approval",
@@ -524,12 +679,15 @@ class DecisionViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
+        if data["decision_kind"] != DecisionKind.LICENCE:
+            data.pop("items", None)
         serializer.instance = _call(services.decide, actor=self.request.user, **data)
 
     @extend_schema(request=None, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        """The second approval of an override (another user, "export_control.approve")."""
+        """The second approval of a decision that needs one (another user,
+        "export_control.approve"): see its approval_grounds."""
         decision = _call(services.approve_override, actor=request.user, decision=self.get_object())
         return Response(DecisionSerializer(decision, context=self.get_serializer_context()).data)
 

@@ -28,10 +28,16 @@ class TransactionKind(models.TextChoices):
 
 
 class TransactionStatus(models.TextChoices):
+    """Derived from the latest screening run and the decisions that still stand on it
+    (assessment.standing): never set by hand."""
+
     DRAFT = "draft", _("Draft")
     SCREENED = "screened", _("Screened (awaiting decision)")
     CLEARED = "cleared", _("Cleared")
+    # a licence is required and the licences on record do not cover every item yet
     LICENCE_REQUIRED = "licence_required", _("Licence required")
+    # the licences on record cover every item that needs one, valid on the shipment date
+    LICENSED = "licensed", _("Licensed")
     BLOCKED = "blocked", _("Blocked")
 
 
@@ -58,7 +64,21 @@ class CountryGroup(models.TextChoices):
 
 
 class ScreeningTrigger(models.TextChoices):
+    """Why a run was made. "save" and "edit" runs assess new facts of the transaction itself:
+    decisions made before them no longer stand (a block does)."""
+
     SAVE = "save", _("Saved")
-    CHANGE = "change", _("Changed")
+    EDIT = "edit", _("Transaction edited")
+    CHANGE = "change", _("A party or item changed")
     RESCREEN = "rescreen", _("List update")
     MANUAL = "manual", _("Screened on request")
+
+
+class ApprovalGround(models.TextChoices):
+    """Why a decision needs the second approval of another person with
+    "export_control.approve" (assessment.check_decision)."""
+
+    OVERRIDE_BLOCK = "override-block", _("clears a blocking reason (a strong list hit …)")
+    LICENCE_WAIVED = "licence-waived", _("clears without a licence for every item that needs one")
+    BAN_EXCEPTION = "ban-exception", _("an exception to an export ban, under METI's approval")
+    LIFTS_BLOCK = "lifts-block", _("lifts a block")

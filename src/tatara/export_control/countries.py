@@ -1,4 +1,5 @@
-"""Country groups on a day: `group_on(country, day)`."""
+"""Country groups on a day: `group_on(country, day)`; the engine's view of a destination
+(`country_info`: its group, flags and Japan's measures in force, reference_data.measures_on)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 
 from tatara.export_control.assessment import GROUP_C, CountryInfo
 from tatara.export_control.models import Country, CountryGroupPeriod
+from tatara.export_control.reference_data import measures_on
 
 
 def _code(country: Country | str) -> str:
@@ -28,9 +30,12 @@ def country_info(country: Country | str, day: dt.date) -> CountryInfo:
     """The engine's view of a destination on `day`; unknown → Group C, `known` False."""
     code = _code(country)
     period = group_on(code, day)
+    measures = measures_on(code, day)
     if period is None:
         name = Country.objects.filter(code=code).values_list("name", flat=True).first()
-        return CountryInfo(code=code, group=GROUP_C, known=False, name=name or code)
+        return CountryInfo(
+            code=code, group=GROUP_C, known=False, name=name or code, measures=measures
+        )
     return CountryInfo(
         code=code,
         group=period.group,
@@ -38,6 +43,7 @@ def country_info(country: Country | str, day: dt.date) -> CountryInfo:
         embargo=period.embargo,
         known=True,
         name=period.country.name,
+        measures=measures,
     )
 
 

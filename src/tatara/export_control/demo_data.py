@@ -3,7 +3,9 @@ consolidated (non-SDN) list loaded through the screening service, a specialty-me
 items (some listed under Appended Table 1 rows 2, 3, 4 and 7, cutting tools under the
 catch-all), a customer master (some names are real UN list entries, one lightly misspelt) and
 a year (FY2019) of 40 transactions created, screened, decided and shipped through the
-services. Every outcome and reason comes from the real engine.
+services (three listed items licensed: two under a general bulk licence to Group A, one under
+an individual licence to China), and the party of the batch review's confirmed alert blocked
+in the party master. Every outcome and reason comes from the real engine.
 
 The OFAC SDN list is not loaded: it adds about 14 s to the demo build (load and index); load
 it with `tatara screening load --source ofac-sdn PATH` when wanted.
@@ -179,6 +181,11 @@ CLEAN_USES = [
 ]
 
 LICENCE_NUMBER = "METI-2019-OSK-004217"
+BULK_LICENCE_NUMBER = "METI-GB-2018-000391"  # a general bulk licence (一般包括許可)
+BLOCK_REASON = (
+    "Confirmed as UN entry KPe.005 in the customer-master screening: blocked in the party "
+    "master; no quotation or shipment."
+)
 
 
 def _day(n: int) -> dt.date:
@@ -354,12 +361,16 @@ def load_export_control_demo(
             actor=officer, transaction=made[key], decision_kind=kind, reason=reason, **extra
         )
 
-    for key in ("listed-us", "listed-de"):
+    for key, code in (("listed-us", "SS-MAR-STRIP"), ("listed-de", "SIC-FIBRE-HT")):
         decide(
             key,
-            DecisionKind.CLEAR,
-            "Group A destination: covered by our general bulk "
-            "export licence (包括許可) valid for FY2019; civil end use confirmed.",
+            DecisionKind.LICENCE,
+            "Group A destination: covered by our general bulk export licence (一般包括許可); "
+            "civil end use confirmed.",
+            licence_number=BULK_LICENCE_NUMBER,
+            valid_from=dt.date(2018, 7, 1),
+            valid_until=dt.date(2021, 6, 30),
+            items=[items[code]],
         )
     decide(
         "licence",
@@ -368,6 +379,7 @@ def load_export_control_demo(
         licence_number=LICENCE_NUMBER,
         valid_from=dt.date(2019, 6, 1),
         valid_until=dt.date(2020, 5, 31),
+        items=[items["SS-MAR300"]],
     )
     decide(
         "blocked",
@@ -385,7 +397,7 @@ def load_export_control_demo(
     # shipments: everything cleared or licensed leaves within the fiscal year
     for transaction in made.values():
         transaction.refresh_from_db()
-        if transaction.status in ("cleared", "licence_required"):
+        if transaction.status in ("cleared", "licensed"):
             services.record_shipment(
                 actor=officer,
                 transaction=transaction,
@@ -397,3 +409,17 @@ def load_export_control_demo(
         "parties": parties,
         "transactions": made,
     }
+
+
+def block_confirmed_alerts(users: dict[str, Any]) -> list[Any]:
+    """After the screening demo's batch review: each alert confirmed as a match blocks its
+    party in the party master of the batch's unit (created blocked when the master has no
+    such party), as the officer does from the batch review."""
+    from tatara.screening.choices import AlertStatus
+    from tatara.screening.models import BatchAlert
+
+    officer = users["export"]
+    return [
+        services.block_party_from_alert(actor=officer, alert=alert, reason=BLOCK_REASON)
+        for alert in BatchAlert.objects.filter(status=AlertStatus.CONFIRMED).order_by("pk")
+    ]

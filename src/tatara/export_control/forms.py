@@ -81,7 +81,16 @@ class FilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css + " form-control-sm")
 
 
+class LicensedItemsField(forms.ModelMultipleChoiceField[Item]):
+    def label_from_instance(self, obj: Item) -> str:
+        row = f" · {_('row')} {obj.control_row.code}" if obj.control_row else ""
+        return f"{obj.code} {obj.name}{row}"
+
+
 class DecisionForm(BootstrapForm):
+    """The officer's decision; the licence's fields (number, validity, the items it covers)
+    count only for a licence (services.decide checks them)."""
+
     decision_kind = forms.ChoiceField(
         label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect
     )
@@ -89,6 +98,83 @@ class DecisionForm(BootstrapForm):
     licence_number = forms.CharField(label=_("Licence number"), required=False, max_length=60)
     valid_from = forms.DateField(label=_("Licence valid from"), required=False, widget=DATE)
     valid_until = forms.DateField(label=_("Licence valid until"), required=False, widget=DATE)
+    items = LicensedItemsField(
+        label=_("Items the licence covers"),
+        queryset=Item.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A licence that leaves out an item that needs one does not clear it."),
+    )
+
+    def __init__(
+        self, *args: Any, transaction: Any = None, only_block: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        if only_block:  # a prohibited run: nothing but a block can be recorded
+            kind: Any = self.fields["decision_kind"]
+            kind.choices = [(DecisionKind.BLOCK.value, DecisionKind.BLOCK.label)]
+            self.initial["decision_kind"] = DecisionKind.BLOCK.value
+            for name in ("licence_number", "valid_from", "valid_until", "items"):
+                del self.fields[name]
+            return
+        field: Any = self.fields["items"]
+        if transaction is not None:
+            field.queryset = (
+                Item.objects.filter(lines__transaction=transaction)
+                .select_related("control_row")
+                .distinct()
+                .order_by("code")
+            )
+        field.widget.attrs["class"] = "form-check-input"
+
+
+class PartyBlockForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Reason for the block"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PartyUnblockForm(BootstrapForm):
+    lift_reason = forms.CharField(
+        label=_("Reason for lifting the block"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AlertBlockForm(BootstrapForm):
+    """Block the party a confirmed batch alert names: one of the parties of that name, the
+    party with a code, or a new party (services.block_party_from_alert)."""
+
+    NEW = "new"
+
+    party = forms.ChoiceField(label=_("Party"), widget=forms.RadioSelect, required=False)
+    code = forms.CharField(
+        label=_("Another party, by its code"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "With the last choice: the ERP customer number of the party to block, when its "
+            "name differs; leave it empty to create the party."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the block"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, candidates: Any = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field: Any = self.fields["party"]
+        field.choices = [
+            *[
+                (str(p.pk), f"{p.code + ' · ' if p.code else ''}{p.name} ({p.org_unit})")
+                for p in candidates
+            ],
+            (self.NEW, _("Another party (by its code), or a new party blocked at once")),
+        ]
+        field.widget.attrs["class"] = "form-check-input"
+        self.candidates = {str(p.pk): p for p in candidates}
+
+    def chosen_party(self) -> Any:
+        return self.candidates.get(self.cleaned_data.get("party") or "")
 
 
 class PartyForm(BootstrapForm):

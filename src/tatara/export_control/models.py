@@ -7,6 +7,7 @@ See docs/areas/export_control.md for the rules and docs/decisions/0013-export-co
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from tatara.core.models import TranslatableModel
 from tatara.core.scoping import ScopedQuerySet
 from tatara.export_control.choices import (
+    ApprovalGround,
     CountryGroup,
     DecisionKind,
     ItemKind,
@@ -212,6 +214,11 @@ class Party(TranslatableModel):
     def all_names(self) -> list[str]:
         return [self.name, *[a for a in self.aliases or [] if a and a != self.name]]
 
+    def active_block(self) -> PartyBlock | None:
+        """The block in force on this party (services.block_party), or None."""
+        found: PartyBlock | None = self.blocks.filter(lifted_at=None).first()
+        return found
+
 
 class Transaction(TranslatableModel):
     """A shipment, an order or a technology transfer: items, destination, parties, end use."""
@@ -351,11 +358,19 @@ class ScreeningRun(models.Model):
     def has_blocking_reason(self) -> bool:
         return any(r.get("severity") == Outcome.BLOCKED for r in self.reasons or [])
 
+    @property
+    def is_base(self) -> bool:
+        """A run on new facts of the transaction itself (created or edited): decisions made
+        before it no longer stand, except a block."""
+        return self.trigger in (ScreeningTrigger.SAVE, ScreeningTrigger.EDIT)
+
 
 class Decision(models.Model):
-    """The export-control officer's decision on a screened transaction. Clearing a run with a
-    strong party hit or a blocking reason is an override and needs a second approval by
-    another user holding "export_control.approve"."""
+    """The export-control officer's decision on a screened transaction: clear, licence (the
+    licence's number, validity and the items it covers) or block. What a decision may do on a
+    run, and when it needs the second approval of another user holding
+    "export_control.approve", is one rule: assessment.check_decision; `approval_grounds` says
+    why (ApprovalGround)."""
 
     transaction = models.ForeignKey(
         Transaction,
@@ -386,6 +401,10 @@ class Decision(models.Model):
     licence_number = models.CharField(_("licence number"), max_length=60, blank=True)
     valid_from = models.DateField(_("licence valid from"), null=True, blank=True)
     valid_until = models.DateField(_("licence valid until"), null=True, blank=True)
+    licensed_items: models.ManyToManyField[Item, Any] = models.ManyToManyField(
+        Item, blank=True, related_name="+", verbose_name=_("licensed items")
+    )
+    approval_grounds = models.JSONField(_("why a second approval"), default=list, blank=True)
     needs_second_approval = models.BooleanField(_("needs a second approval"), default=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -424,3 +443,85 @@ class Decision(models.Model):
         if self.valid_from and day < self.valid_from:
             return False
         return not (self.valid_until and day > self.valid_until)
+
+    def approval_ground_labels(self) -> list[str]:
+        labels = dict(ApprovalGround.choices)
+        return [str(labels.get(g, g)) for g in self.approval_grounds or []]
+
+
+class PartyBlock(models.Model):
+    """A party blocked in the party master: every transaction it is on is blocked (the
+    assessment's "party-blocked" reason, which no decision on a transaction can clear) until
+    the block is lifted — asked for with a reason and approved by another user holding
+    "export_control.approve". A block may come from a confirmed alert of a batch screening
+    (`alert`)."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("party")
+    )
+    reason = models.TextField(_("reason"))
+    alert = models.ForeignKey(
+        "screening.BatchAlert",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed batch alert"),
+    )
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("blocked by"),
+    )
+    blocked_by_label = models.CharField(_("blocked by"), max_length=150, blank=True)
+    blocked_at = models.DateTimeField(_("blocked at"))
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lifting asked by"),
+    )
+    lift_requested_by_label = models.CharField(_("lifting asked by"), max_length=150, blank=True)
+    lift_requested_at = models.DateTimeField(_("lifting asked at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lifting approved by"),
+    )
+    lifted_by_label = models.CharField(_("lifting approved by"), max_length=150, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "party__org_unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-blocked_at", "-pk"]
+        verbose_name = _("party block")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=models.Q(lifted_at=None),
+                name="export_party_one_active_block",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} blocked {self.blocked_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+    @property
+    def lift_pending(self) -> bool:
+        return self.lifted_at is None and self.lift_requested_at is not None

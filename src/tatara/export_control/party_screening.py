@@ -345,6 +345,20 @@ def _remember(actor: Any, decision: Any, permission: str) -> None:
     refresh_stored(parties.values())
 
 
+def forget_party_clearings(*, actor: Any, party: Any, permission: str, why: str) -> list[int]:
+    """Reverse every clearing in force of `party`, whichever company made it (a block in the
+    party master says it is the listed party, not a namesake)."""
+    from tatara.screening import namesakes
+
+    found = namesakes.in_force(company=None, party_id=party.pk)
+    done = namesakes.forget(
+        actor=actor, permission=permission, org_unit=party.org_unit, clearings=found, why=why
+    )
+    if done:
+        refresh_stored([party])
+    return done
+
+
 def _reverse(actor: Any, decision: Any, permission: str) -> None:
     from django.utils.translation import gettext as _
 

@@ -104,13 +104,57 @@ def _country_unknown(p: dict[str, Any]) -> str:
     ) % {"country": p["country"]}
 
 
+def _party_blocked(p: dict[str, Any]) -> str:
+    return _(
+        "Party %(party)s (%(roles)s) is blocked in the party master (%(reason)s): no decision "
+        "on a transaction clears it; the block is lifted on the party, with a second approval."
+    ) % {"party": p["party"], "roles": p["roles"], "reason": p.get("reason") or "—"}
+
+
 def _country_embargo(p: dict[str, Any]) -> str:
-    return _("Exports to %(country)s are under embargo.") % {"country": p["country"]}
+    return _("Japan bans every export to %(country)s: no decision can clear it.") % {
+        "country": p["country"]
+    }
 
 
 def _country_group_d(p: dict[str, Any]) -> str:
-    return _("%(country)s is in Group D (UN arms embargo or Appended Table 4).") % {
-        "country": p["country"]
+    return _(
+        "%(country)s is in Group D (Appended Table 3-2 or 4): catch-all controls apply in "
+        "full; review the end use and the parties."
+    ) % {"country": p["country"]}
+
+
+def _measure_text(p: dict[str, Any], key: str) -> str:
+    """A measure's title or what to check, in the active language (data/measures.yaml);
+    the stored English when the measure is no longer in the data."""
+    from tatara.export_control.reference_data import measure_row
+
+    row = measure_row(str(p.get("measure", "")))
+    if row is None:
+        return str(p.get(key, ""))
+    language = translation.get_language() or "en"
+    if language.startswith("ja") and row.get(f"{key}_ja"):
+        return str(row[f"{key}_ja"])
+    return str(row.get(key) or p.get(key, ""))
+
+
+def _measure_ban_listed(p: dict[str, Any]) -> str:
+    return _(
+        "%(item)s is listed (Appended Table 1 row %(row)s): %(title)s (since %(since)s). Only "
+        "METI's exceptional approval, recorded as a licence with a second approval, allows it."
+    ) % {
+        "item": p["item"],
+        "row": p["row"],
+        "title": _measure_text(p, "title"),
+        "since": p.get("since", ""),
+    }
+
+
+def _measure_check(p: dict[str, Any]) -> str:
+    return _("%(title)s (since %(since)s): check %(check)s.") % {
+        "title": _measure_text(p, "title"),
+        "since": p.get("since", ""),
+        "check": _measure_text(p, "check"),
     }
 
 
@@ -153,6 +197,28 @@ def _item_catch_all(p: dict[str, Any]) -> str:
     }
 
 
+def _item_catch_all_check(p: dict[str, Any]) -> str:
+    terms = ", ".join(f"“{t}”" for t in p.get("terms") or ())
+    return _(
+        "%(item)s falls under catch-all control (row 16) to %(country)s (Group %(group)s) and "
+        "the end use names %(terms)s: check whether the goods may be used for weapons; if so, "
+        "a licence is required."
+    ) % {"item": p["item"], "country": p["country"], "group": p["group"], "terms": terms}
+
+
+def _item_catch_all_group_d(p: dict[str, Any]) -> str:
+    return _(
+        "%(item)s falls under catch-all control and %(country)s is in Group D: confirm the "
+        "goods will not be used for weapons (a licence is required if they may be)."
+    ) % {"item": p["item"], "country": p["country"]}
+
+
+def _end_use_negated(p: dict[str, Any]) -> str:
+    return _(
+        "The declared end use names “%(term)s” (%(category)s) only in a negation: not a red flag."
+    ) % {"term": p["term"], "category": p["category"]}
+
+
 def _end_use_red_flag(p: dict[str, Any]) -> str:
     return _("The declared end use contains “%(term)s” (%(category)s).") % {
         "term": p["term"],
@@ -168,6 +234,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "party-end-user-list": _party_end_user_list,
     "party-list-update": _party_list_update,
     "party-cleared-before": _party_cleared_before,
+    "party-blocked": _party_blocked,
     "country-unknown": _country_unknown,
     "country-embargo": _country_embargo,
     "country-group-d": _country_group_d,
@@ -175,7 +242,12 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "item-listed-group-a": _item_listed_group_a,
     "item-listed": _item_listed,
     "item-catch-all": _item_catch_all,
+    "item-catch-all-check": _item_catch_all_check,
+    "item-catch-all-group-d": _item_catch_all_group_d,
+    "measure-ban-listed": _measure_ban_listed,
+    "measure-check": _measure_check,
     "end-use-red-flag": _end_use_red_flag,
+    "end-use-negated": _end_use_negated,
 }
 
 

@@ -1,7 +1,9 @@
 """Reference data shipped with the export_control area: the rows of Appended Table 1
-(data/control_rows.yaml), countries with their dated groups (data/countries.yaml) and the
-end-use red-flag terms (data/red_flags.yaml). The sync functions take the model classes, so
-the data migration can pass its historical models."""
+(data/control_rows.yaml), countries with their dated groups (data/countries.yaml), Japan's
+own measures by destination (data/measures.yaml: Russia and Belarus since 2022) and the
+end-use red-flag terms (data/red_flags.yaml). Groups and rows are loaded into the database by
+data migrations (the sync functions take the model classes, so a migration can pass its
+historical models); measures and red flags are read from their files when first used."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from typing import Any
 
 import yaml
 
+from tatara.export_control.assessment import MeasureInfo, RedFlagRules
+
 DATA = Path(__file__).resolve().parent / "data"
 CONTROL_ROWS_FILE = DATA / "control_rows.yaml"
 COUNTRIES_FILE = DATA / "countries.yaml"
 RED_FLAGS_FILE = DATA / "red_flags.yaml"
+MEASURES_FILE = DATA / "measures.yaml"
 SOURCE = (
     "Export Trade Control Order, Appended Table 1 (shared/data/standards/README.md, "
     '"Japan: export control"); titles are short labels of our own'
@@ -36,12 +41,58 @@ def country_rows() -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
+def red_flag_rules() -> RedFlagRules:
+    """data/red_flags.yaml: the terms by category (file order), their exceptions and the
+    negations."""
+    rows = _rows(RED_FLAGS_FILE)
+    groups = [row for row in rows if "category" in row]
+    negations: dict[str, Any] = next((r["negations"] for r in rows if "negations" in r), {})
+    return RedFlagRules(
+        terms=tuple((str(g["category"]), str(t)) for g in groups for t in g["terms"]),
+        exceptions={str(g["category"]): tuple(map(str, g.get("except", ()))) for g in groups},
+        negations_before=tuple(map(str, negations.get("before", ()))),
+        negations_after=tuple(map(str, negations.get("after", ()))),
+        negation_prefixes=tuple(map(str, negations.get("prefix", ()))),
+    )
+
+
 def red_flag_terms() -> tuple[tuple[str, str], ...]:
     """(category, term) pairs from data/red_flags.yaml, in file order."""
+    return red_flag_rules().terms
+
+
+@lru_cache(maxsize=1)
+def measure_rows() -> tuple[dict[str, Any], ...]:
+    """data/measures.yaml, each row with its dates as `datetime.date`."""
+    rows = []
+    for row in _rows(MEASURES_FILE):
+        row = dict(row)
+        row["valid_from"] = _day(row["valid_from"])
+        row["valid_until"] = _day(row["valid_until"]) if row.get("valid_until") else None
+        row["countries"] = [str(c).upper() for c in row.get("countries") or []]
+        rows.append(row)
+    return tuple(rows)
+
+
+def measure_row(code: str) -> dict[str, Any] | None:
+    return next((row for row in measure_rows() if row["code"] == code), None)
+
+
+def measures_on(country: str, day: dt.date) -> tuple[MeasureInfo, ...]:
+    """The measures in force for exports to `country` (ISO code) on `day`, in file order."""
+    code = (country or "").upper()
     return tuple(
-        (str(group["category"]), str(term))
-        for group in _rows(RED_FLAGS_FILE)
-        for term in group["terms"]
+        MeasureInfo(
+            code=row["code"],
+            effect=str(row["effect"]),
+            title=str(row["title"]),
+            check=str(row.get("check") or ""),
+            since=row["valid_from"].isoformat(),
+        )
+        for row in measure_rows()
+        if code in row["countries"]
+        and row["valid_from"] <= day
+        and (row["valid_until"] is None or day <= row["valid_until"])
     )
 
 

@@ -21,15 +21,26 @@ Signatures (all keyword-only, `actor` first; `screener` defaults to the screenin
     screen_transaction(actor=, transaction=, trigger="manual", screener=None,
                        extra_reasons=()) -> ScreeningRun
     decide(actor=, transaction=, decision_kind=, reason=, licence_number="", valid_from=None,
-           valid_until=None) -> Decision
+           valid_until=None, items=None) -> Decision
     approve_override(actor=, decision=) -> Decision
     record_shipment(actor=, transaction=, shipped_on=) -> Transaction
     major_violations(fiscal_year, viewer=None) -> int
+    block_party(actor=, party=, reason=, alert=None, screener=None) -> PartyBlock
+    request_party_unblock(actor=, block=, reason=) -> PartyBlock
+    approve_party_unblock(actor=, block=, screener=None) -> PartyBlock
+    block_party_from_alert(actor=, alert=, reason=, party=None, code="", screener=None)
+
+A transaction's status is never set by hand: every service that changes what it rests on
+(a run, a decision, a second approval, a party's block) stores what assessment.standing
+derives (`_apply_standing`), so the pages, the API, the CLI, imports and the list-update job
+cannot differ.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,21 +56,25 @@ from tatara.core.approvals import First, require_other_person
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.permissions import require
 from tatara.export_control.assessment import (
+    DecisionInfo,
     ItemInfo,
     PartyScreen,
     Reason,
+    RunInfo,
+    Standing,
     assess,
+    check_decision,
+    shipment_findings,
+    standing,
     worst,
 )
 from tatara.export_control.choices import (
     DecisionKind,
     ItemKind,
-    Outcome,
     PartyKind,
     PartyRole,
     ScreeningTrigger,
     TransactionKind,
-    TransactionStatus,
 )
 from tatara.export_control.countries import country_info
 from tatara.export_control.models import (
@@ -67,6 +82,7 @@ from tatara.export_control.models import (
     Decision,
     Item,
     Party,
+    PartyBlock,
     ScreeningRun,
     Transaction,
     TransactionLine,
@@ -76,6 +92,7 @@ from tatara.export_control.party_screening import (
     Screener,
     after_decision,
     apply_memory,
+    forget_party_clearings,
     party_screen_from_stored,
     screen_names,
     with_memory,
@@ -540,8 +557,9 @@ def update_transaction(
     screener: Screener | None = None,
     **fields: Any,
 ) -> Transaction:
-    """Change a transaction (fields, lines, parties); it is screened again and earlier
-    decisions no longer apply (they stay in the record)."""
+    """Change a transaction (fields, lines, parties); it is screened again (trigger "edit")
+    and earlier decisions no longer stand (they stay in the record) — except a block, which
+    stands until a second-approved decision lifts it."""
     require(actor, CHANGE, transaction.org_unit)
     if transaction.shipped_on is not None:
         raise ValidationError(_("A shipped transaction cannot be changed."))
@@ -563,7 +581,7 @@ def update_transaction(
         data={"fields": changed},
     )
     screen_transaction(
-        actor=actor, transaction=transaction, trigger=ScreeningTrigger.CHANGE, screener=screener
+        actor=actor, transaction=transaction, trigger=ScreeningTrigger.EDIT, screener=screener
     )
     return transaction
 
@@ -591,18 +609,12 @@ def _party_screens(
         for version in party.screening_list_versions or []:
             if version not in versions:
                 versions.append(version)
-        screens.append(party_screen_from_stored(party, tuple(roles[pk])))
+        screen = party_screen_from_stored(party, tuple(roles[pk]))
+        block = party.active_block()
+        if block is not None:
+            screen = dataclasses.replace(screen, blocked=True, block_reason=block.reason)
+        screens.append(screen)
     return screens, versions
-
-
-def _status_after(run: ScreeningRun, transaction: Transaction, trigger: str) -> str:
-    if trigger == ScreeningTrigger.RESCREEN:
-        # a list update never loosens a block, and never silently keeps a clearance or a
-        # licence decision that a new hit puts in doubt: those go back to the officer
-        if run.outcome == Outcome.CLEAR or transaction.status == TransactionStatus.BLOCKED:
-            return transaction.status
-        return TransactionStatus.SCREENED
-    return TransactionStatus.CLEARED if run.outcome == Outcome.CLEAR else TransactionStatus.SCREENED
 
 
 @db.atomic
@@ -615,10 +627,31 @@ def screen_transaction(
     extra_reasons: Sequence[Reason] = (),
 ) -> ScreeningRun:
     """Screen every party again, then assess the transaction (assessment.assess) and store a
-    new ScreeningRun. Status: clear → cleared, anything else → screened (awaiting the
-    officer's decision). After a list update (trigger "rescreen") a clear result leaves the
-    status as it was."""
+    new ScreeningRun. The status then follows from the run and the decisions that still stand
+    on it (assessment.standing): a block stands through any re-screen; a decision stands on a
+    run that adds no new reason; a prohibited run is blocked."""
     require(actor, CHANGE, transaction.org_unit)
+    return _screen_transaction(
+        actor=actor,
+        transaction=transaction,
+        trigger=trigger,
+        screener=screener,
+        extra_reasons=extra_reasons,
+    )
+
+
+def _screen_transaction(
+    *,
+    actor: Any,
+    transaction: Transaction,
+    trigger: str,
+    screener: Screener | None,
+    extra_reasons: Sequence[Reason] = (),
+) -> ScreeningRun:
+    """screen_transaction without its gate, for a caller that checked its own (the lifting
+    of a party's block, approved by someone holding "export_control.approve")."""
+    if transaction.shipped_on is not None:
+        raise ValidationError(_("The transaction has been shipped; its screening record is final."))
     screens, versions = _party_screens(transaction, screener)
     screens, cleared_before = apply_memory(screens, transaction)  # decision 0019
     lines = transaction.lines.select_related("item__control_row").order_by("pk")
@@ -647,11 +680,7 @@ def screen_transaction(
         outcome=worst(r.severity for r in reasons),
         reasons=[r.to_json() for r in reasons],
     )
-    status = _status_after(run, transaction, trigger)
-    if status != transaction.status:
-        transaction.status = status
-        stamp(transaction, actor, f"screened: {run.outcome}")
-        transaction.save(update_fields=["status", "updated_at"])
+    _apply_standing(transaction, actor, f"screened: {run.outcome}")
     record_event(
         actor=actor,
         verb="export_control.screened",
@@ -666,11 +695,125 @@ def latest_run(transaction: Transaction) -> ScreeningRun | None:
     return transaction.runs.order_by("-at", "-pk").first()
 
 
+# --- the transaction's standing: its status follows from its runs and decisions ---------------
+
+
+def _run_info(run: ScreeningRun) -> RunInfo:
+    return RunInfo(
+        pk=run.pk, reasons=tuple(run.reasons or ()), outcome=run.outcome, base=run.is_base
+    )
+
+
+def _decision_info(decision: Decision) -> DecisionInfo:
+    return DecisionInfo(
+        pk=decision.pk,
+        kind=decision.decision_kind,
+        run=decision.screening_run_id,
+        grounds=tuple(decision.approval_grounds or ()),
+        needs_second_approval=decision.needs_second_approval,
+        approved=decision.approved_at is not None,
+        licence_number=decision.licence_number,
+        valid_from=decision.valid_from,
+        valid_until=decision.valid_until,
+        items=frozenset(item.pk for item in decision.licensed_items.all()),
+    )
+
+
+def shipment_day(transaction: Transaction) -> dt.date:
+    """The day a licence must be valid on: the shipment's, or the transaction's (planned)."""
+    return transaction.shipped_on or transaction.date
+
+
+def standing_of(transaction: Transaction, day: dt.date | None = None) -> Standing:
+    """The transaction's standing (assessment.standing) from its runs and decisions, on `day`
+    (default: shipment_day)."""
+    runs = sorted(transaction.runs.all(), key=lambda run: (run.at, run.pk))
+    decisions = sorted(
+        transaction.decisions.prefetch_related("licensed_items"),
+        key=lambda d: (d.decided_at, d.pk),
+    )
+    return standing(
+        [_run_info(run) for run in runs],
+        [_decision_info(d) for d in decisions],
+        day or shipment_day(transaction),
+    )
+
+
+def _apply_standing(transaction: Transaction, actor: Any, why: str) -> Standing:
+    """Store the status the standing gives (the one place a status is set)."""
+    found = standing_of(transaction)
+    if found.status != transaction.status:
+        transaction.status = found.status
+        stamp(transaction, actor, why)
+        transaction.save(update_fields=["status", "updated_at"])
+    return found
+
+
+def item_codes(refs: Iterable[tuple[int | None, str]]) -> str:
+    return ", ".join(code or str(pk) for pk, code in refs)
+
+
 # --- decisions ------------------------------------------------------------------------------
 
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _reason_texts(run: ScreeningRun, codes: Iterable[str]) -> str:
+    from tatara.export_control.reasons import render
+
+    wanted = set(codes)
+    return " ".join(render(r) for r in run.reasons or [] if r.get("code") in wanted)
+
+
+def _licensed_items(transaction: Transaction, items: Iterable[Any] | None) -> list[Item]:
+    if items is None:
+        raise ValidationError({"items": _("Give the items the licence covers.")})
+    on_transaction = {line.item_id: line.item for line in transaction.lines.select_related("item")}
+    chosen: list[Item] = []
+    for value in items:
+        pk = value.pk if isinstance(value, Item) else value
+        try:
+            item = on_transaction[int(pk)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                {"items": _("%(item)s is not an item of this transaction.") % {"item": value}}
+            ) from None
+        if item not in chosen:
+            chosen.append(item)
+    if not chosen:
+        raise ValidationError({"items": _("Give the items the licence covers.")})
+    return chosen
+
+
+def _check_licence(
+    transaction: Transaction,
+    licence_number: str,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+) -> None:
+    if not licence_number:
+        raise ValidationError({"licence_number": _("Give the licence number.")})
+    if valid_from is None or valid_until is None:
+        raise ValidationError({"valid_until": _("Give the licence's validity dates.")})
+    if valid_until < valid_from:
+        raise ValidationError({"valid_until": _("The licence ends before it starts.")})
+    day = shipment_day(transaction)
+    if not valid_from <= day <= valid_until:
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "The licence is valid from %(start)s to %(end)s; the shipment date "
+                    "%(day)s is outside it."
+                )
+                % {
+                    "start": valid_from.isoformat(),
+                    "end": valid_until.isoformat(),
+                    "day": day.isoformat(),
+                }
+            }
+        )
 
 
 @db.atomic
@@ -683,11 +826,16 @@ def decide(
     licence_number: str = "",
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    items: Iterable[Any] | None = None,
 ) -> Decision:
     """The officer's decision on the latest screening run: clear (with a reason), licence
-    (with the licence number and validity) or block. Clearing a run with a strong party hit or
-    a blocking reason is an override: the decision waits for approve_override() by another
-    user, and the transaction stays not cleared until then."""
+    (its number, its validity, which must cover the shipment date, and the items it covers)
+    or block. What a decision may do and when it needs a second approval is
+    assessment.check_decision: nothing clears a prohibited run; a ban is cleared only by a
+    licence, with a second approval; clearing a blocking reason, clearing while an item
+    still needs a licence, and lifting a block need the second approval of another user
+    holding "export_control.approve" (approve_override); until then the transaction stays
+    as it was (screened, or blocked)."""
     require(actor, REVIEW, transaction.org_unit)
     _check_choice(decision_kind, DecisionKind, "decision_kind")
     run = latest_run(transaction)
@@ -699,17 +847,40 @@ def decide(
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the decision.")})
     licence_number = (licence_number or "").strip()
+    licensed: list[Item] = []
     if decision_kind == DecisionKind.LICENCE:
-        if not licence_number:
-            raise ValidationError({"licence_number": _("Give the licence number.")})
-        if valid_from is None or valid_until is None:
-            raise ValidationError({"valid_until": _("Give the licence's validity dates.")})
-        if valid_until < valid_from:
-            raise ValidationError({"valid_until": _("The licence ends before it starts.")})
-    override = decision_kind == DecisionKind.CLEAR and (
-        run.has_strong_party_hit or run.has_blocking_reason
+        _check_licence(transaction, licence_number, valid_from, valid_until)
+        licensed = _licensed_items(transaction, items)
+    before = standing_of(transaction)
+    assert before.need is not None  # the run exists
+    covered = set(before.covered) | {item.pk for item in licensed}
+    verdict = check_decision(
+        decision_kind, before.need, blocked=before.block is not None, covered=covered
     )
+    if verdict.refusal == "prohibited":
+        raise ValidationError(
+            {
+                "decision_kind": _(
+                    "No decision can clear this transaction; only a block can be recorded. %(why)s"
+                )
+                % {"why": _reason_texts(run, before.need.prohibited)}
+            }
+        )
+    if verdict.refusal == "ban-needs-licence":
+        raise ValidationError(
+            {
+                "decision_kind": _(
+                    "Exports of %(items)s are banned: only a licence recording METI's approval "
+                    "can allow them, with a second approval. %(why)s"
+                )
+                % {
+                    "items": item_codes(before.need.ban_items),
+                    "why": _reason_texts(run, before.need.bans),
+                }
+            }
+        )
     now = timezone.now()
+    is_licence = decision_kind == DecisionKind.LICENCE
     decision = Decision(
         transaction=transaction,
         screening_run=run,
@@ -718,21 +889,17 @@ def decide(
         decided_at=now,
         decision_kind=decision_kind,
         reason=reason,
-        licence_number=licence_number if decision_kind == DecisionKind.LICENCE else "",
-        valid_from=valid_from if decision_kind == DecisionKind.LICENCE else None,
-        valid_until=valid_until if decision_kind == DecisionKind.LICENCE else None,
-        needs_second_approval=override,
+        licence_number=licence_number if is_licence else "",
+        valid_from=valid_from if is_licence else None,
+        valid_until=valid_until if is_licence else None,
+        approval_grounds=list(verdict.grounds),
+        needs_second_approval=bool(verdict.grounds),
         retention_until=retention_until(timezone.localdate(now)),
     )
     _save(decision, actor, "decided")
-    status = {
-        DecisionKind.CLEAR: TransactionStatus.SCREENED if override else TransactionStatus.CLEARED,
-        DecisionKind.LICENCE: TransactionStatus.LICENCE_REQUIRED,
-        DecisionKind.BLOCK: TransactionStatus.BLOCKED,
-    }[DecisionKind(decision_kind)]
-    transaction.status = status
-    stamp(transaction, actor, f"decision: {decision_kind}")
-    transaction.save(update_fields=["status", "updated_at"])
+    if licensed:
+        decision.licensed_items.set(licensed)
+    after = _apply_standing(transaction, actor, f"decision: {decision_kind}")
     record_event(
         actor=actor,
         verb="export_control.decided",
@@ -743,8 +910,12 @@ def decide(
             "kind": decision_kind,
             "run": run.pk,
             "outcome": run.outcome,
-            "needs_second_approval": override,
+            "needs_second_approval": decision.needs_second_approval,
+            "grounds": list(verdict.grounds),
             "licence_number": decision.licence_number,
+            "licensed_items": [item.code for item in licensed],
+            "not_licensed": [code for _pk, code in after.missing],
+            "status": transaction.status,
         },
     )
     after_decision(actor=actor, decision=decision, permission=REVIEW)  # decision 0019
@@ -753,7 +924,8 @@ def decide(
 
 @db.atomic
 def approve_override(*, actor: Any, decision: Decision) -> Decision:
-    """The second approval of a "clear" that overrides a strong hit or a blocking reason, by
+    """The second approval of a decision that needs one (its `approval_grounds`: clearing a
+    blocking reason, clearing without a licence, an exception to a ban, lifting a block), by
     a user other than the one who decided, holding "export_control.approve"."""
     transaction = decision.transaction
     require(actor, APPROVE, transaction.org_unit)
@@ -774,17 +946,20 @@ def approve_override(*, actor: Any, decision: Decision) -> Decision:
     decision.approved_by = actor if getattr(actor, "pk", None) else None
     decision.approved_by_label = actor_label(actor)
     decision.approved_at = timezone.now()
-    stamp(decision, actor, "override approved")
+    stamp(decision, actor, "second approval")
     decision.save()
-    transaction.status = TransactionStatus.CLEARED
-    stamp(transaction, actor, "override approved")
-    transaction.save(update_fields=["status", "updated_at"])
+    _apply_standing(transaction, actor, "second approval")
     record_event(
         actor=actor,
         verb="export_control.override_approved",
         target=transaction,
         org_unit=transaction.org_unit,
-        data={"decision": decision.pk, "decided_by": decision.decided_by_label},
+        data={
+            "decision": decision.pk,
+            "decided_by": decision.decided_by_label,
+            "grounds": list(decision.approval_grounds or ()),
+            "status": transaction.status,
+        },
     )
     after_decision(actor=actor, decision=decision, permission=APPROVE)  # decision 0019
     return decision
@@ -793,56 +968,262 @@ def approve_override(*, actor: Any, decision: Decision) -> Decision:
 # --- shipments and the "no major violations" figure ------------------------------------------
 
 
-def licence_covering(transaction: Transaction, day: dt.date) -> Decision | None:
-    for decision in transaction.decisions.filter(decision_kind=DecisionKind.LICENCE).order_by(
-        "-decided_at"
-    ):
-        if decision.licence_covers(day):
-            return decision
-    return None
+def shipment_findings_of(transaction: Transaction) -> tuple[str, ...]:
+    """What the shipment lacked of the decision its last screening required (empty when it
+    was clean, or not shipped): assessment.shipment_findings on the shipment date."""
+    if transaction.shipped_on is None:
+        return ()
+    return shipment_findings(
+        standing_of(transaction, transaction.shipped_on),
+        status_when_shipped=transaction.status_when_shipped,
+    )
 
 
 def is_violation(transaction: Transaction) -> bool:
-    """Shipped while not cleared: blocked, awaiting a decision (or a second approval), or
-    "licence required" without a licence valid on the day it shipped."""
-    if transaction.shipped_on is None:
-        return False
-    status = transaction.status_when_shipped
-    if status == TransactionStatus.CLEARED:
-        return False
-    if status == TransactionStatus.LICENCE_REQUIRED:
-        return licence_covering(transaction, transaction.shipped_on) is None
-    return True
+    """Shipped without the decision its last screening required: while blocked or
+    prohibited, awaiting a decision or a second approval, or without a licence valid on the
+    shipping day for every item that needs one."""
+    return bool(shipment_findings_of(transaction))
 
 
 @db.atomic
 def record_shipment(*, actor: Any, transaction: Transaction, shipped_on: dt.date) -> Transaction:
     """Record that the transaction left (from the ERP or by hand). A shipment is recorded even
-    when it should not have happened: that is what the violation figure counts."""
+    when it should not have happened: that is what the violation figure counts. The licences
+    are checked again on the shipping day."""
     require(actor, CHANGE, transaction.org_unit)
     if transaction.shipped_on is not None:
         raise ValidationError(_("The shipment has been recorded already."))
+    at_shipment = standing_of(transaction, shipped_on)
     transaction.shipped_on = shipped_on
-    transaction.status_when_shipped = transaction.status
+    transaction.status_when_shipped = at_shipment.status
     _save(transaction, actor, "shipped")
-    violation = is_violation(transaction)
+    findings = shipment_findings(at_shipment, status_when_shipped=at_shipment.status)
     record_event(
         actor=actor,
-        verb="export_control.shipped_uncleared" if violation else "export_control.shipped",
+        verb="export_control.shipped_uncleared" if findings else "export_control.shipped",
         target=transaction,
         org_unit=transaction.org_unit,
-        data={"shipped_on": shipped_on.isoformat(), "status": transaction.status},
+        data={
+            "shipped_on": shipped_on.isoformat(),
+            "status": at_shipment.status,
+            "findings": list(findings),
+            "not_licensed": [code for _pk, code in at_shipment.missing],
+        },
     )
     return transaction
 
 
 def major_violations(fiscal_year: int, viewer: Any = None) -> int:
-    """Transactions shipped in the fiscal year while blocked, not cleared, or without a
-    required licence (0 in a clean year). With `viewer`, only the transactions in their scope."""
+    """Shipments in the fiscal year that left without the decision their last screening
+    required (0 in a clean year): see is_violation. With `viewer`, only the transactions in
+    their scope."""
     start, end = fiscal.bounds(fiscal_year)
-    rows = Transaction.objects.filter(shipped_on__gte=start, shipped_on__lte=end).exclude(
-        status_when_shipped=TransactionStatus.CLEARED
-    )
+    rows = Transaction.objects.filter(shipped_on__gte=start, shipped_on__lte=end)
     if viewer is not None:
         rows = rows.visible_to(viewer, VIEW)
-    return sum(1 for row in rows.prefetch_related("decisions") if is_violation(row))
+    rows = rows.prefetch_related("runs", "decisions__licensed_items")
+    return sum(1 for row in rows if is_violation(row))
+
+
+# --- parties blocked in the party master -----------------------------------------------------
+
+
+def _rescreen_open_transactions(actor: Any, party: Party, screener: Screener | None) -> None:
+    """The party's open transactions screened again after its block changed; the caller
+    checked its gate on the party's unit (review to block, approve to lift)."""
+    for open_transaction in _open_transactions_of(parties=[party]):
+        _screen_transaction(
+            actor=actor,
+            transaction=open_transaction,
+            trigger=ScreeningTrigger.CHANGE,
+            screener=screener,
+        )
+
+
+@db.atomic
+def block_party(
+    *,
+    actor: Any,
+    party: Party,
+    reason: str,
+    alert: Any = None,
+    screener: Screener | None = None,
+) -> PartyBlock:
+    """Block a party in the party master (export_control.review on its unit): every open
+    transaction it is on is screened again and blocked by the "party-blocked" reason, which
+    no decision on a transaction can clear. `alert`: the confirmed batch alert it came from."""
+    require(actor, REVIEW, party.org_unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the block.")})
+    if party.active_block() is not None:
+        raise ValidationError(_("%(party)s is blocked already.") % {"party": party})
+    block = PartyBlock(
+        party=party,
+        reason=reason,
+        alert=alert,
+        blocked_by=actor if getattr(actor, "pk", None) else None,
+        blocked_by_label=actor_label(actor),
+        blocked_at=timezone.now(),
+    )
+    _save(block, actor, "party blocked", constraints=False)
+    record_event(
+        actor=actor,
+        verb="export_control.party_blocked",
+        target=party,
+        org_unit=party.org_unit,
+        data={"block": block.pk, "alert": getattr(alert, "pk", None), "reason": reason},
+    )
+    # a blocked party is no namesake any more: its clearings stop silencing its hits, also
+    # once the block is lifted (decision 0019)
+    forget_party_clearings(
+        actor=actor,
+        party=party,
+        permission=REVIEW,
+        why=_("Blocked in the party master: %(party)s") % {"party": party.name},
+    )
+    _rescreen_open_transactions(actor, party, screener)
+    return block
+
+
+@db.atomic
+def request_party_unblock(*, actor: Any, block: PartyBlock, reason: str) -> PartyBlock:
+    """Ask to lift a party's block, with a reason; another user holding
+    "export_control.approve" lifts it (approve_party_unblock)."""
+    party = block.party
+    require(actor, REVIEW, party.org_unit)
+    if not block.is_active:
+        raise ValidationError(_("This block has been lifted already."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"lift_reason": _("Give the reason for lifting the block.")})
+    block.lift_reason = reason
+    block.lift_requested_by = actor if getattr(actor, "pk", None) else None
+    block.lift_requested_by_label = actor_label(actor)
+    block.lift_requested_at = timezone.now()
+    _save(block, actor, "lifting asked", constraints=False)
+    record_event(
+        actor=actor,
+        verb="export_control.party_unblock_requested",
+        target=party,
+        org_unit=party.org_unit,
+        data={"block": block.pk, "reason": reason},
+    )
+    return block
+
+
+@db.atomic
+def approve_party_unblock(
+    *, actor: Any, block: PartyBlock, screener: Screener | None = None
+) -> PartyBlock:
+    """Lift a party's block: the second approval, by a user other than the one who asked,
+    holding "export_control.approve". The party's open transactions are screened again."""
+    party = block.party
+    require(actor, APPROVE, party.org_unit)
+    if not block.is_active:
+        raise ValidationError(_("This block has been lifted already."))
+    if block.lift_requested_at is None:
+        raise ValidationError(_("Nobody has asked to lift this block."))
+    require_other_person(
+        actor, first=First(block.lift_requested_by_id, block.lift_requested_by_label)
+    )
+    block.lifted_by = actor if getattr(actor, "pk", None) else None
+    block.lifted_by_label = actor_label(actor)
+    block.lifted_at = timezone.now()
+    _save(block, actor, "block lifted", constraints=False)
+    record_event(
+        actor=actor,
+        verb="export_control.party_unblocked",
+        target=party,
+        org_unit=party.org_unit,
+        data={"block": block.pk, "asked_by": block.lift_requested_by_label},
+    )
+    _rescreen_open_transactions(actor, party, screener)
+    return block
+
+
+def _folded_name(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def alert_party_candidates(*, viewer: Any, alert: Any) -> list[Party]:
+    """Parties of the alert's unit's party master (its unit and the units above it) that the
+    viewer may block, whose name or an alias is the alert's name (case and spacing aside)."""
+    unit = alert.batch.org_unit
+    wanted = _folded_name(alert.name)
+    found = Party.objects.visible_to(viewer, REVIEW).filter(
+        org_unit_id__in=_unit_and_ancestor_ids(unit)
+    )
+    return [
+        party
+        for party in found.select_related("org_unit").order_by("org_unit__path", "name")
+        if any(_folded_name(name) == wanted for name in party.all_names())
+    ]
+
+
+def _unit_and_ancestor_ids(unit: OrgUnit) -> list[int]:
+    return [int(i) for i in unit.path.strip("/").split("/") if i]
+
+
+@db.atomic
+def block_party_from_alert(
+    *,
+    actor: Any,
+    alert: Any,
+    reason: str,
+    party: Party | None = None,
+    code: str = "",
+    screener: Screener | None = None,
+) -> PartyBlock:
+    """Block the party a confirmed batch alert names, in the party master of the batch's
+    unit: `party` (chosen), or the party with `code`, or the one party whose name is the
+    alert's; with no such party, a new one is created (its name, country, date of birth and
+    kind from the alert) and blocked at once."""
+    from tatara.screening.choices import AlertStatus
+
+    unit = alert.batch.org_unit
+    require(actor, REVIEW, unit)
+    if alert.status != AlertStatus.CONFIRMED:
+        raise ValidationError(_("Only an alert confirmed as a match can block a party."))
+    allowed = set(_unit_and_ancestor_ids(unit))
+    code = (code or "").strip()
+    if party is None and code:
+        party = (
+            Party.objects.visible_to(actor, REVIEW)
+            .filter(org_unit_id__in=allowed, code=code)
+            .order_by("-org_unit__path")
+            .first()
+        )
+        if party is None:
+            raise ValidationError(
+                {
+                    "code": _("No party with the code %(code)s in this unit's party master.")
+                    % {"code": code}
+                }
+            )
+    if party is None:
+        candidates = alert_party_candidates(viewer=actor, alert=alert)
+        if len(candidates) > 1:
+            raise ValidationError(
+                {
+                    "party": _("Several parties are named %(name)s: choose one.")
+                    % {"name": alert.name}
+                }
+            )
+        party = candidates[0] if candidates else None
+    if party is not None and party.org_unit_id not in allowed:
+        raise ValidationError({"party": _("The party is not in this unit's party master.")})
+    if party is None:
+        kind = PartyKind.PERSON if alert.kind == "person" else PartyKind.ENTITY
+        country = alert.country if len(alert.country or "") == 2 else ""
+        party = create_party(
+            actor=actor,
+            org_unit=unit,
+            name=alert.name,
+            party_kind=kind,
+            country=country,
+            date_of_birth=alert.date_of_birth if kind == PartyKind.PERSON else "",
+            screener=screener,
+        )
+    return block_party(actor=actor, party=party, reason=reason, alert=alert, screener=screener)

@@ -24,6 +24,15 @@ urlpatterns = [
     path("parties/<int:pk>/", record_views.party_detail, name="party"),
     path("parties/<int:pk>/edit/", record_views.party_edit, name="party-edit"),
     path("parties/<int:pk>/screen/", record_views.party_screen, name="party-screen"),
+    path("parties/<int:pk>/block/", record_views.party_block, name="party-block"),
+    path("parties/<int:pk>/unblock/", record_views.party_unblock, name="party-unblock"),
+    path(
+        "parties/<int:pk>/unblock/approve/",
+        record_views.party_unblock_approve,
+        name="party-unblock-approve",
+    ),
+    # linked from the screening area's batch review (screening/_alert.html)
+    path("batch-alerts/<int:pk>/block/", record_views.alert_block, name="alert-block"),
     path("items/", record_views.items, name="items"),
     path("items/new/", record_views.item_new, name="item-new"),
     path("items/import/", record_io_views.records_import, {"what": "items"}, name="item-import"),

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
 from tatara.export_control import rescreen as rescreen_job
 from tatara.export_control import services
-from tatara.export_control.assessment import find_red_flags
+from tatara.export_control.assessment import scan_end_use
 from tatara.export_control.choices import DecisionKind, Outcome, TransactionStatus
 from tatara.export_control.countries import country_info, groups_on
 from tatara.export_control.forms import (
@@ -47,10 +48,14 @@ from tatara.export_control.models import (
     TransactionParty,
 )
 from tatara.export_control.party_screening import marked_hits
+from tatara.export_control.reference_data import measure_rows, measures_on
+from tatara.export_control.selectors import usable
 from tatara.organisation.models import OrgUnit
 
 VIEW, CHANGE = services.VIEW, services.CHANGE
 REVIEW, APPROVE = services.REVIEW, services.APPROVE
+# statuses that wait for the officer: a decision, or a licence for the items not covered yet
+AWAITING = (TransactionStatus.SCREENED, TransactionStatus.LICENCE_REQUIRED)
 
 
 # --- helpers (also used by record_views) ------------------------------------------------------
@@ -149,9 +154,11 @@ def _latest_run_of(field: str) -> Subquery:
 
 
 def awaiting_decision(user: Any) -> Any:
-    """Screened transactions awaiting a decision; `waiting_approval` when the latest decision
-    on the latest run is an override awaiting its second approval (a re-screening since, after
-    a list update say, makes that decision out of date: the officer decides again)."""
+    """Transactions awaiting a decision (screened) or a licence for items not covered yet;
+    `waiting_approval` when the latest decision on the latest run awaits its second approval
+    (a re-screening since, after a list update say, makes that decision out of date: the
+    officer decides again). Blocked transactions whose lifting awaits a second approval are
+    in pending_overrides."""
     pending = Decision.objects.filter(
         transaction=OuterRef("pk"),
         needs_second_approval=True,
@@ -160,7 +167,7 @@ def awaiting_decision(user: Any) -> Any:
     )
     return (
         Transaction.objects.visible_to(user, VIEW)
-        .filter(status=TransactionStatus.SCREENED)
+        .filter(status__in=AWAITING)
         .annotate(waiting_approval=Exists(pending))
         .order_by("date", "reference")
     )
@@ -308,7 +315,14 @@ def _transaction(request: HttpRequest, pk: int) -> Transaction:
 
 def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transaction = _transaction(request, pk)
-    return _render_detail(request, transaction, DecisionForm(initial={"decision_kind": "clear"}))
+    found = services.standing_of(transaction)
+    initial = {
+        "decision_kind": "clear",
+        "items": [pk for pk, _code in found.missing if pk is not None],
+    }
+    only_block = bool(found.need and found.need.prohibited)
+    form = DecisionForm(transaction=transaction, initial=initial, only_block=only_block)
+    return _render_detail(request, transaction, form)
 
 
 def _render_detail(
@@ -339,7 +353,27 @@ def _render_detail(
     marks = marked_hits({link.party for link in links}, transaction.org_unit, user)
     for link in links:
         link.marked_hits = marks.get(link.party_id, link.party.screening_hits)
-    flags = find_red_flags(transaction.end_use)
+    scan = scan_end_use(transaction.end_use)
+    flags = list(scan.flags)
+    found = services.standing_of(transaction)
+    licences = [d for d in decisions if d.decision_kind == DecisionKind.LICENCE]
+    standing_licences = {d.pk for d in found.licences}
+    day = services.shipment_day(transaction)
+    for licence in licences:
+        licence.stands = licence.pk in standing_licences
+        licence.valid_on_day = licence.licence_covers(day)
+    missing = set(found.missing)
+    licence_rows = [
+        {"pk": pk, "code": code, "covered": (pk, code) not in missing}
+        for pk, code in (found.need.licence_items if found.need else ())
+    ]
+    block_decision = next(
+        (d for d in decisions if found.block is not None and d.pk == found.block.pk), None
+    )
+    blocks = {link.party_id: link.party.active_block() for link in links}
+    blocked_parties = [
+        (link.party, blocks[link.party_id]) for link in links if blocks[link.party_id]
+    ]
     labels = version_labels(*(run.list_versions for run in runs))
     for run in runs:
         run.list_labels = label_versions(run.list_versions, labels)
@@ -365,7 +399,17 @@ def _render_detail(
             "links": links,
             "country": country_info(transaction.destination, transaction.date),
             "flags": flags,
+            "negated": scan.negated,
             "end_use": highlight(transaction.end_use, [f.term for f in flags]),
+            "standing": found,
+            "need": found.need,
+            "missing": found.missing,
+            "licences": licences,
+            "licence_rows": licence_rows,
+            "block_decision": block_decision,
+            "shipment_day": day,
+            "findings": services.shipment_findings_of(transaction),
+            "blocked_parties": blocked_parties,
             "decision_form": decision_form if may_decide else None,
             "may_approve": may_approve,
             "awaiting_approval": awaiting_approval,
@@ -383,9 +427,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     transaction = _transaction(request, pk)
     if not can(request.user, REVIEW, transaction.org_unit):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, transaction=transaction)
     if form.is_valid():
         data = form.cleaned_data
+        is_licence = data["decision_kind"] == DecisionKind.LICENCE
         try:
             decision = services.decide(
                 actor=request.user,
@@ -395,15 +440,29 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 licence_number=data["licence_number"],
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
+                items=list(data["items"]) if is_licence else None,
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            transaction.refresh_from_db()
             if decision.needs_second_approval:
                 messages.warning(
                     request,
-                    _("Clearing %(ref)s overrides a strong hit: it waits for a second approval.")
-                    % {"ref": transaction.reference},
+                    _("%(ref)s: the decision waits for a second approval (%(why)s).")
+                    % {
+                        "ref": transaction.reference,
+                        "why": "; ".join(decision.approval_ground_labels()),
+                    },
+                )
+            elif transaction.status == TransactionStatus.LICENCE_REQUIRED:
+                messages.warning(
+                    request,
+                    _("%(ref)s: licence recorded; a licence is still needed for %(items)s.")
+                    % {
+                        "ref": transaction.reference,
+                        "items": services.item_codes(services.standing_of(transaction).missing),
+                    },
                 )
             else:
                 messages.success(
@@ -433,9 +492,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        transaction.refresh_from_db()
         messages.success(
             request,
-            _("Override approved: %(ref)s is cleared.") % {"ref": transaction.reference},
+            _("Second approval given: %(ref)s is %(status)s.")
+            % {"ref": transaction.reference, "status": transaction.get_status_display()},
         )
     return redirect("export_control:transaction", transaction.pk)
 
@@ -457,9 +518,11 @@ def rescreen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_choices(request: HttpRequest) -> dict[str, Any]:
+    """Items and parties a transaction may use: the user's units' and those of the units
+    above (the group's customer master), read-only (selectors.usable)."""
     return {
-        "items": Item.objects.visible_to(request.user, CHANGE).select_related("control_row"),
-        "parties": Party.objects.visible_to(request.user, CHANGE),
+        "items": usable(Item, viewer=request.user, action=CHANGE).select_related("control_row"),
+        "parties": usable(Party, viewer=request.user, action=CHANGE),
     }
 
 
@@ -540,6 +603,13 @@ def transaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- countries and the yearly summary -----------------------------------------------------------
 
 
+def _localised(row: dict[str, Any], key: str) -> str:
+    language = get_language() or "en"
+    if language.startswith("ja") and row.get(f"{key}_ja"):
+        return str(row[f"{key}_ja"])
+    return str(row.get(key) or "")
+
+
 def countries(request: HttpRequest) -> HttpResponse:
     require(request, VIEW)
     form = CountryDateForm(request.GET or None)
@@ -549,7 +619,20 @@ def countries(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "export_control/countries.html",
-        {"form": form, "day": day, "rows": groups_on(day)},
+        {
+            "form": form,
+            "day": day,
+            "rows": [
+                (country, period, sorted({m.effect for m in measures_on(country.code, day)}))
+                for country, period in groups_on(day)
+            ],
+            "measures": [
+                {**row, "label": _localised(row, "title"), "what": _localised(row, "check")}
+                for row in measure_rows()
+                if row["valid_from"] <= day
+                and (row["valid_until"] is None or day <= row["valid_until"])
+            ],
+        },
     )
 
 

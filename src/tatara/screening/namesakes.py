@@ -339,17 +339,19 @@ def remember(
 
 def in_force(
     *,
-    company: OrgUnit | int,
+    company: OrgUnit | int | None,
     subject: Subject | None = None,
     party_id: int | None = None,
     entries: Iterable[tuple[str, str]] | None = None,
 ) -> QuerySet[ClearedMatch]:
-    """Clearings in force of a company: of one subject (any fingerprint of a party with
-    `party_id`), on these (source, list entry id) entries — whatever their identity."""
+    """Clearings in force of a company (None: of every company): of one subject (any
+    fingerprint of a party with `party_id`), on these (source, list entry id) entries —
+    whatever their identity."""
     from tatara.screening.models import ClearedMatch
 
-    company_id = company if isinstance(company, int) else company.pk
-    rows = ClearedMatch.objects.filter(company_id=company_id, revoked_at=None)
+    rows = ClearedMatch.objects.filter(revoked_at=None)
+    if company is not None:
+        rows = rows.filter(company_id=company if isinstance(company, int) else company.pk)
     if subject is not None:
         rows = rows.filter(subject=subject.key)
     if party_id is not None:
