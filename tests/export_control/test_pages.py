@@ -278,6 +278,9 @@ def test_list_pages_make_a_bounded_number_of_queries(
         ):
             with django_assert_max_num_queries(16):
                 assert client.get(url).status_code == 200
+    # the approver's task names the decision it would approve
+    dashboard = client_for(world.users["group_risk_officer"]).get("/").content.decode()
+    assert "Second approval of “Clear” on Q-1" in dashboard
 
 
 def test_the_record_forms_mark_their_tab(officers, data):

@@ -209,7 +209,8 @@ def dashboard_panel(user: Any) -> Panel | None:
     for decision in pending_overrides(user):
         panel.tasks.append(
             Task(
-                title=_("Second approval: clearing %(ref)s") % {"ref": decision.transaction},
+                title=_("Second approval of “%(decision)s” on %(ref)s")
+                % {"decision": decision.get_decision_kind_display(), "ref": decision.transaction},
                 url=reverse("export_control:transaction", args=[decision.transaction_id]),
                 who=_("Group risk officer"),
                 due=decision.decided_at,
