@@ -140,6 +140,14 @@ def require_open_period(
     return found
 
 
+def refuse_closed_period(start: dt.date, end: dt.date) -> None:
+    """Refuse (YearClosed) early, before any other check, a write into a closed year; marks
+    nothing (the write still calls require_open_period, which marks it when reopened)."""
+    for number in years_of_period(start, end):
+        if is_closed(number):
+            raise YearClosed(closed_message(number), code="year_closed")
+
+
 def _fiscal_year(year: int | FiscalYear, *, create: bool = False) -> FiscalYear:
     if isinstance(year, FiscalYear):
         return year

@@ -293,8 +293,8 @@ def revise_plan(
         require(actor, "cycle.manage", initiative.owner_unit)
     elif not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
-    refuse_confirmed(initiative)
     _open(actor, initiative, "initiative.plan")
+    refuse_confirmed(initiative)
     if approved and not reason.strip():
         raise ValidationError({"reason": _("Say why an approved plan is revised.")})
     if not clean_items(planned):
@@ -320,12 +320,12 @@ def approve_plan(*, actor: Any, initiative: Initiative, waiver: str = "") -> Ini
     the CSR office gives `waiver`, the reason it approves its own draft."""
     _lock(initiative)
     require(actor, "cycle.approve", initiative.owner_unit)
+    _open(actor, initiative, "initiative.plan_approved")
     if initiative.status != Status.DRAFT:
         raise ValidationError(
             _("Only a draft plan can be approved (this one is %(status)s).")
             % {"status": initiative.get_status_display()}
         )
-    _open(actor, initiative, "initiative.plan_approved")
     may_waive = is_csr_office(actor)
     waived = segregate(
         actor,
@@ -400,6 +400,7 @@ def enter_results(
     _lock(initiative)
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
+    _open(actor, initiative, "initiative.results")
     if initiative.status not in (Status.APPROVED,):
         raise ValidationError(
             _(
@@ -407,7 +408,6 @@ def enter_results(
             )
             % {"status": initiative.get_status_display()}
         )
-    _open(actor, initiative, "initiative.results")
     changed = False
     if results is not None:  # None leaves the results as they are (e.g. a notes-only update)
         changed = _set_column(initiative, Column.RESULT, results, actor=actor, mark_revised=False)
@@ -442,6 +442,7 @@ def propose_rating(
     _lock(initiative)
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.submit", initiative.owner_unit)
+    _open(actor, initiative, "initiative.rating_proposed")
     if initiative.status != Status.APPROVED:
         raise ValidationError(
             _("A rating is proposed after the plan is approved (status: %(status)s).")
@@ -453,7 +454,6 @@ def propose_rating(
         raise ValidationError(
             {"results": _("Enter the results before proposing a self-assessment.")}
         )
-    _open(actor, initiative, "initiative.rating_proposed")
     comment = (comment or "").strip()
     previous = initiative.proposed_rating
     if previous is not None and previous != rating and not comment:
@@ -497,6 +497,7 @@ def confirm_rating(
     it confirms a rating it proposed itself."""
     _lock(initiative)
     require(actor, "cycle.review", initiative.owner_unit)
+    _open(actor, initiative, "initiative.rating_confirmed")
     if initiative.status != Status.PROPOSED:
         raise ValidationError(
             _("Only a proposed rating can be confirmed (status: %(status)s).")
@@ -508,7 +509,6 @@ def confirm_rating(
     note = (note or "").strip()
     if final != initiative.proposed_rating and not note:
         raise ValidationError({"note": _("Say why the rating differs from the owner's proposal.")})
-    _open(actor, initiative, "initiative.rating_confirmed")
     may_waive = is_csr_office(actor)
     waived = segregate(
         actor,
@@ -553,9 +553,9 @@ def return_for_rework(*, actor: Any, initiative: Initiative, note: str) -> Initi
     confirmed initiative opens for changes again."""
     _lock(initiative)
     require(actor, "cycle.review", initiative.owner_unit)
+    _open(actor, initiative, "initiative.returned")
     if initiative.status not in (Status.PROPOSED, Status.CONFIRMED):
         raise ValidationError(_("Only a proposed or confirmed rating can be sent back."))
-    _open(actor, initiative, "initiative.returned")
     if not note.strip():
         raise ValidationError({"note": _("Say what the owner should rework.")})
     initiative.status = Status.APPROVED
@@ -581,11 +581,11 @@ def add_evidence(
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
     _lock(initiative)
+    _open(actor, initiative, "initiative.evidence")
     if initiative.status not in (Status.APPROVED, Status.PROPOSED):
         raise ValidationError(
             _("Evidence is added while the results are being entered or reviewed.")
         )
-    _open(actor, initiative, "initiative.evidence")
     check_evidence_file(upload)
     evidence = Evidence(
         initiative=initiative,

@@ -405,6 +405,7 @@ def record_observation(
     """
     require(actor, "kpis.change", org_unit)
     check_period(metric, period_start, period_end)
+    year_lock.refuse_closed_period(period_start, period_end)  # the clearest reason first
     entered = parse_decimal(value, "value")
     entered_unit = (unit or metric.unit).strip()
     try:
@@ -567,9 +568,9 @@ def submit_observation(*, actor: Any, observation: Observation, reason: str = ""
     """draft → submitted, after the checks: unit dimension, impossible values, and the jump
     against the previous period, which needs `reason` (kept in jump_reason)."""
     require(actor, "kpis.submit", observation.org_unit)
+    _open(actor, observation, "kpi_observation.submitted")
     if _lock_status(observation) != ObservationStatus.DRAFT:
         raise ValidationError(_("Only a draft value can be submitted."))
-    _open(actor, observation, "kpi_observation.submitted")
     metric = observation.metric
     convert(Decimal(observation.original_value), observation.original_unit, metric.unit)
     check_value(metric, Decimal(observation.value))
@@ -612,10 +613,10 @@ def approve_observation(*, actor: Any, observation: Observation) -> Observation:
     """submitted → approved; only approved values feed consolidated figures. The submitter
     does not approve their own value (rule "kpis.observation")."""
     require(actor, "kpis.approve", observation.org_unit)
+    _open(actor, observation, "kpi_observation.approved")
     if _lock_status(observation) != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved."))
     observation.refresh_from_db(fields=["submitted_by", "submitted_by_label"])
-    _open(actor, observation, "kpi_observation.approved")
     segregate(
         actor,
         rule="kpis.observation",
@@ -643,9 +644,9 @@ def return_observation(*, actor: Any, observation: Observation, note: str) -> Ob
     note = (note or "").strip()
     if not note:
         raise ValidationError({"return_note": _("Say why the value is returned.")})
+    _open(actor, observation, "kpi_observation.returned")
     if _lock_status(observation) != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be returned."))
-    _open(actor, observation, "kpi_observation.returned")
     observation.status = ObservationStatus.DRAFT
     observation.return_note = note
     stamp(observation, actor)
@@ -666,6 +667,7 @@ def attach_evidence(*, actor: Any, observation: Observation, uploaded_file: Any)
     same types and size limit as the cycle's evidence; a replaced file stays in storage and
     in the row history."""
     require(actor, "kpis.change", observation.org_unit)
+    _open(actor, observation, "kpi_observation.evidence")
     if _lock_status(observation) == ObservationStatus.APPROVED:
         raise ValidationError(
             {"evidence": _("The value is approved; its evidence can no longer be changed.")}
@@ -674,7 +676,6 @@ def attach_evidence(*, actor: Any, observation: Observation, uploaded_file: Any)
         check_evidence_file(uploaded_file)
     except ValidationError as exc:
         raise ValidationError({"evidence": exc.messages}) from exc
-    _open(actor, observation, "kpi_observation.evidence")
     replaced = observation.evidence.name if observation.evidence else ""
     observation.evidence = uploaded_file
     stamp(observation, actor)
