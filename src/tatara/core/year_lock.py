@@ -330,7 +330,7 @@ def fiscal_years(*, viewer: Any) -> list[FiscalYear]:
     "reopened". Group-wide data: anyone who may view fiscal years sees them all."""
     if not can(viewer, VIEW):
         return []
-    years = list(
+    years: list[FiscalYear] = list(
         FiscalYear.objects.order_by("-year").prefetch_related(
             models.Prefetch(
                 "reopenings",

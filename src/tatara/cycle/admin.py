@@ -25,7 +25,7 @@ class MeasureInline(admin.TabularInline):
     model = Measure
     extra = 0
     fields = ["column", "position", "text", "revised", "carried_from"]
-    readonly_fields = fields
+    readonly_fields = ["column", "position", "text", "revised", "carried_from"]
     can_delete = False
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
