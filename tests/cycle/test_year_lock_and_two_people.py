@@ -349,3 +349,15 @@ def test_the_command_line_import_refuses_a_closed_year_and_confirmed_rows(world:
             stdout=io.StringIO(),
         )
     assert f"FY{world.year} is closed" in err.getvalue()
+
+
+def test_a_closed_year_gives_no_task_and_a_reopened_one_does(world: Any):
+    from tatara.cycle.selectors import pending_tasks
+
+    csr, risk = world.users["csr_admin"], world.users["group_risk_officer"]
+    assert len(pending_tasks(viewer=risk)) == 2  # the two draft plans
+    year_lock.close_year(actor=csr, year=world.year)
+    assert pending_tasks(viewer=risk) == []
+    reopening = year_lock.request_reopening(actor=csr, year=world.year, reason="Late plans")
+    year_lock.approve_reopening(actor=risk, reopening=reopening)
+    assert len(pending_tasks(viewer=risk)) == 2

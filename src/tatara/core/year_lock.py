@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tatara.core import fiscal
-from tatara.core.approvals import First, require_other_person
+from tatara.core.approvals import First, require_other_person, same_person
 from tatara.core.audit import actor_label, record_event
 from tatara.core.models import AuditEvent, FiscalYear, ReopeningStatus, YearReopening
 from tatara.core.permissions import ALL, allowed_units, can
@@ -80,6 +80,15 @@ def closed_years() -> set[int]:
         )
     )
     return closed - reopened
+
+
+def closed_condition(path: str) -> Any:
+    """A filter condition for rows whose fiscal year — at `path`, e.g. "cycle__fiscal_year" —
+    is closed and not reopened; no query of its own (for lists: `.exclude(closed_condition(…))`)."""
+    reopened = YearReopening.objects.filter(
+        fiscal_year=models.OuterRef(path), status=ReopeningStatus.OPEN
+    )
+    return models.Q(**{f"{path}__closed_at__isnull": False}) & ~models.Exists(reopened)
 
 
 def closed_message(year: int) -> str:
@@ -394,15 +403,16 @@ def changed_while_reopened(model: type[models.Model], pks: list[Any]) -> set[str
 
 def awaiting_approval(*, viewer: Any) -> list[YearReopening]:
     """Reopenings the viewer may approve now: asked for by someone else."""
-    from tatara.core.approvals import same_person
-
     if not can_act(viewer, APPROVE):
         return []
-    found = YearReopening.objects.filter(status=ReopeningStatus.REQUESTED).select_related(
-        "fiscal_year"
-    )
+    return _others(viewer, YearReopening.objects.filter(status=ReopeningStatus.REQUESTED))
+
+
+def _others(viewer: Any, reopenings: Any) -> list[YearReopening]:
     return [
-        r for r in found if not same_person(viewer, First(r.requested_by_id, r.requested_by_label))
+        r
+        for r in reopenings.select_related("fiscal_year")
+        if not same_person(viewer, First(r.requested_by_id, r.requested_by_label))
     ]
 
 
@@ -413,8 +423,19 @@ def dashboard_panel(viewer: Any) -> Any:
 
     from tatara.core.dashboard import Panel, Task
 
+    approver, closer = can_act(viewer, APPROVE), can_act(viewer, CLOSE)
+    if not (approver or closer):
+        return None
+    pending = list(  # one query for both kinds of task
+        YearReopening.objects.filter(
+            status__in=[ReopeningStatus.REQUESTED, ReopeningStatus.OPEN]
+        ).select_related("fiscal_year")
+    )
     tasks = []
-    for reopening in awaiting_approval(viewer=viewer):
+    asked = [r for r in pending if r.status == ReopeningStatus.REQUESTED]
+    for reopening in asked if approver else []:
+        if same_person(viewer, First(reopening.requested_by_id, reopening.requested_by_label)):
+            continue
         tasks.append(
             Task(
                 _("Approve or refuse the reopening of %(fy)s (asked for by %(who)s: %(why)s)")
@@ -427,10 +448,8 @@ def dashboard_panel(viewer: Any) -> Any:
                 _("Second approver"),
             )
         )
-    if can_act(viewer, CLOSE):
-        for reopening in YearReopening.objects.filter(status=ReopeningStatus.OPEN).select_related(
-            "fiscal_year"
-        ):
+    for reopening in pending if closer else []:
+        if reopening.status == ReopeningStatus.OPEN:
             tasks.append(
                 Task(
                     _("%(fy)s is reopened: close it again once the corrections are made")

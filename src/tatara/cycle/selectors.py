@@ -137,7 +137,7 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
     open_rows = (
         initiatives(viewer=viewer)
         .exclude(status=Status.CONFIRMED)
-        .exclude(cycle__fiscal_year__year__in=year_lock.closed_years())
+        .exclude(year_lock.closed_condition("cycle__fiscal_year"))
     )
     for initiative in open_rows:
         unit = initiative.owner_unit
