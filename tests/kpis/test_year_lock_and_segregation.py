@@ -262,7 +262,20 @@ def test_a_reopened_year_takes_the_change_and_marks_it(closed: Any, client: Any)
     assert [c.data["what"] for c in year_lock.changes_under(reopening)] == [
         "kpi_target.updated",
         "kpi_observation.approved",
-    ]
+    ]  # (and the value recorded below)
     client.force_login(csr)
     page = client.get(f"/kpis/targets/{goal.pk}/").content.decode()
     assert 'data-testid="reopened-mark"' in page and 'data-testid="year-reopened"' in page
+    officer_b = world.users["officer_b"]
+    start, end = fiscal.bounds(world.year)
+    services.record_observation(
+        actor=officer_b,
+        metric=metric("waste-landfilled"),
+        org_unit=world.units["bravo-site"],
+        period_start=start,
+        period_end=end,
+        value="3",
+    )
+    client.force_login(officer_b)
+    entry = client.get(f"/kpis/entry/?unit=bravo-site&period=FY{world.year}").content.decode()
+    assert entry.count('data-testid="reopened-row"') == 1

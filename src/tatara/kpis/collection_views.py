@@ -197,7 +197,13 @@ def entry(request: HttpRequest) -> HttpResponse:
     rows = []
     posted = request.POST.get("metric") if bound is not None else None
     # a period in a closed fiscal year is a record: its values are shown, not offered for entry
-    period_closed = bool(set(year_lock.years_of_period(*period)) & year_lock.closed_years())
+    lock = year_lock.lock_state(fiscal.year_of(period[0]))
+    period_closed = lock.closed
+    reopened = (
+        year_lock.changed_while_reopened(Observation, [o.pk for o in found.values() if o])
+        if lock.ever_reopened
+        else set()
+    )
     for metric in metrics:
         observation = found.get(metric.pk)
         form = bound if bound is not None and metric.code == posted else None
@@ -212,6 +218,7 @@ def entry(request: HttpRequest) -> HttpResponse:
                 "state_label": state_label,
                 "editable": not period_closed
                 and (observation is None or observation.status == "draft"),
+                "reopened": observation is not None and str(observation.pk) in reopened,
                 "needs_reason": form.errors.get("reason") is not None,
                 "value_text": (
                     services.plain_number(Decimal(observation.original_value))
@@ -228,6 +235,7 @@ def entry(request: HttpRequest) -> HttpResponse:
             "period": label,
             "is_year": services.is_fiscal_year(*period),
             "fiscal_year": fiscal.year_of(period[0]),
+            "lock": lock,
             "rounds": asking,
             "rows": rows,
             "can_submit": can(request.user, "kpis.submit", unit),
