@@ -22,6 +22,10 @@ from tatara.organisation.models import OrgUnit, Person
 
 PASSWORD = "correct-horse-battery-staple"
 SYSTEM = SystemActor("test-fixtures")
+# the second person of each two-person step (core.approvals): the fixtures draft and propose as
+# SYSTEM, and approve and confirm as someone else, as people do
+APPROVER = SystemActor("test-fixtures:approver")
+REVIEWER = SystemActor("test-fixtures:reviewer")
 
 
 class UserFactory(DjangoModelFactory):
@@ -103,7 +107,8 @@ def advance(
     results: list[str] | None = None,
     next_planned: list[str] | None = None,
 ) -> Initiative:
-    """Move an initiative forward through the real services (as the system actor) to `to`.
+    """Move an initiative forward through the real services to `to`: drafted and proposed by
+    SYSTEM, approved by APPROVER, confirmed by REVIEWER (two people per decision).
 
     Results are entered on the way from approved to proposed (or when `to` is approved and
     `results` is given)."""
@@ -112,7 +117,7 @@ def advance(
     if _ORDER.index(Status(initiative.status)) > target:
         raise ValueError(f"{initiative} is already past {to}")
     if initiative.status == Status.DRAFT and target >= 1:
-        cycle_services.approve_plan(actor=SYSTEM, initiative=initiative)
+        cycle_services.approve_plan(actor=APPROVER, initiative=initiative)
     if initiative.status == Status.APPROVED and (target >= 2 or results is not None):
         cycle_services.enter_results(
             actor=SYSTEM,
@@ -123,5 +128,5 @@ def advance(
     if initiative.status == Status.APPROVED and target >= 2:
         cycle_services.propose_rating(actor=SYSTEM, initiative=initiative, rating=rating)
     if initiative.status == Status.PROPOSED and target >= 3:
-        cycle_services.confirm_rating(actor=SYSTEM, initiative=initiative)
+        cycle_services.confirm_rating(actor=REVIEWER, initiative=initiative)
     return Initiative.objects.get(pk=initiative.pk)

@@ -95,6 +95,8 @@ GET   /emissions/factors/import/                               -   | 302      20
 GET   /screening/                                              -   | 302      200  200  200     200   200     403
 GET   /screening/screen/?name=Hanako+Yamamoto                  -   | 302      200  200  200     200   200     403
 GET   /screening/batch/                                        -   | 302      200  200  200     200   200     403
+GET   /fiscal-years/                                           -   | 302      200  200  200     200   200     403
+GET   /fiscal-years/reopenings/{reopening}/                    -   | 302      200  200  200     200   200     403
 # --- page actions (302 = done and sent back to the page; for anon: sent to the login page) --------------------------
 POST  /cycle/initiatives/{initiative}/approve/                 A   | 302      302  302  403     403   403     403
 POST  /cycle/initiatives/{initiative}/approve/                 B   | 302      302  302  404     404   403     403
@@ -111,6 +113,11 @@ POST  /cycle/initiatives/{initiative}/send_back/               B   | 302      30
 POST  /cycle/open/                                             -   | 302      302  403  403     403   403     403
 POST  /cycle/{fy}/approve-plans/                               -   | 302      302  302  403     403   403     403
 POST  /cycle/{fy}/carry-forward/                               -   | 302      302  403  403     403   403     403
+POST  /cycle/{fy}/settings/                                    -   | 302      302  403  403     403   403     403
+POST  /fiscal-years/{fy}/close/                                -   | 302      302  403  403     403   403     403
+POST  /fiscal-years/{closed_fy}/reopen/                        -   | 302      302  403  403     403   403     403
+POST  /fiscal-years/reopenings/{reopening}/approve/            -   | 302      302  302  403     403   403     403
+POST  /fiscal-years/reopenings/{reopening}/withdraw/           -   | 302      302  302  403     403   403     403
 POST  /kpis/entry/                                             A   | 302      302  403  302     302   403     403
 POST  /kpis/entry/                                             B   | 302      302  403  404     404   403     403
 POST  /kpis/approvals/                                         A   | 302      302  302  403     403   403     403
@@ -179,6 +186,11 @@ GET   /api/v1/emissions/factors/{emission_factor}/             -   | 401/403  20
 GET   /api/v1/emissions/gwp/                                   -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/screening/lists/                                 -   | 401/403  200  200  200     200   200     403
 GET   /api/v1/screening/versions/                              -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/year-locks/                                      -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/year-locks/{fy}/                                 -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/year-reopenings/                                 -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/year-reopenings/{reopening}/                     -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/year-reopenings/{reopening}/changes/             -   | 401/403  200  200  200     200   200     403
 POST  /api/v1/initiatives/{initiative}/approve/                A   | 401/403  200  200  403     403   403     404
 POST  /api/v1/initiatives/{initiative}/approve/                B   | 401/403  200  200  404     404   403     404
 POST  /api/v1/initiatives/{initiative}/plan/                   A   | 401/403  200  403  200     200   403     404
@@ -211,6 +223,10 @@ POST  /api/v1/emissions/activity/                              A   | 401/403  20
 POST  /api/v1/emissions/activity/                              B   | 401/403  201  403  400     400   403     400
 POST  /api/v1/fiscal-years/                                    -   | 401/403  201  403  403     403   403     403
 POST  /api/v1/fiscal-years/{fy}/carry-forward/                 -   | 401/403  201  403  403     403   403     404
+POST  /api/v1/year-locks/{fy}/close/                           -   | 401/403  200  403  403     403   403     403
+POST  /api/v1/year-locks/{closed_fy}/reopen/                   -   | 401/403  201  403  403     403   403     403
+POST  /api/v1/year-reopenings/{reopening}/approve/             -   | 401/403  200  200  403     403   403     403
+POST  /api/v1/year-reopenings/{reopening}/withdraw/            -   | 401/403  200  200  403     403   403     403
 """
 # fmt: on
 
@@ -246,6 +262,16 @@ BODIES: dict[str, dict[str, Any]] = {
     "/cycle/open/": {"year": "2031"},
     "/cycle/{fy}/approve-plans/": {},
     "/cycle/{fy}/carry-forward/": {},
+    "/cycle/{fy}/settings/": {"note": "Matrix note"},
+    # the fiscal-year lock (core)
+    "/fiscal-years/{fy}/close/": {},
+    "/fiscal-years/{closed_fy}/reopen/": {"reason": "Matrix correction"},
+    "/fiscal-years/reopenings/{reopening}/approve/": {},
+    "/fiscal-years/reopenings/{reopening}/withdraw/": {},
+    "/api/v1/year-locks/{fy}/close/": {},
+    "/api/v1/year-locks/{closed_fy}/reopen/": {"reason": "Matrix correction"},
+    "/api/v1/year-reopenings/{reopening}/approve/": {},
+    "/api/v1/year-reopenings/{reopening}/withdraw/": {},
     # KPI write side (pages)
     "/kpis/entry/": {
         "unit": "{unit_code}",
@@ -391,8 +417,30 @@ def params() -> list[Any]:
 # --- fixtures and helpers ---------------------------------------------------------------------
 
 
+# Fiscal years of the lock (see `lock_data`): CLOSED_FY closed with nothing pending, and a
+# closed year with a reopening awaiting approval, asked for by the fixtures' system actor.
+CLOSED_FY = 2011
+LOCK_IDS: dict[str, int] = {}
+
+
+@pytest.fixture(scope="module")
+def lock_data(module_world, django_db_blocker):
+    import factories as f
+
+    from tatara.core import year_lock
+
+    with django_db_blocker.unblock():
+        for year in (2010, CLOSED_FY):
+            year_lock.close_year(actor=f.SYSTEM, year=year)
+        LOCK_IDS["reopening"] = year_lock.request_reopening(
+            actor=f.SYSTEM, year=2010, reason="Matrix reopening"
+        ).pk
+    yield
+    LOCK_IDS.clear()
+
+
 @pytest.fixture
-def world(module_world, kpi_data, emissions_data, db):
+def world(module_world, kpi_data, emissions_data, lock_data, db):
     module_world.refresh()
     return module_world
 
@@ -507,6 +555,8 @@ def prepare(world: Any, advance: Any, case: Case) -> None:
     step = case.path.rstrip("/").rsplit("/", 1)[-1]
     prepare_kpi(world, case, step)
     wanted = PREPARE.get(step) if case.method == "POST" else None
+    if "reopenings" in case.path:  # a reopening's "approve" is not a plan's
+        wanted = None
     if wanted == "all confirmed":
         for code in TARGETS.values():
             advance(world.fresh(code), Status.CONFIRMED)
@@ -534,6 +584,8 @@ def fill(template: Any, world: Any, target: str) -> Any:
         kpi_round=KPI_IDS.get(("round", code), 0),
         emission_activity=EMISSION_IDS.get(("activity", code), 0),
         emission_factor=EMISSION_IDS.get(("factor", ""), 0),
+        reopening=LOCK_IDS.get("reopening", 0),
+        closed_fy=CLOSED_FY,
     )
 
 

@@ -42,7 +42,7 @@ def test_a_first_step_by_nobody_is_nobody_s(world):
 
 def test_segregation_is_on_by_default_and_configurable(settings, world):
     csr = world.users["csr_admin"]
-    assert enabled_rules() == {"kpis.observation", "cycle.rating"}
+    assert enabled_rules() == {"kpis.observation", "cycle.plan", "cycle.rating"}
     with pytest.raises(SamePersonError, match="not yours"):
         segregate(csr, rule="kpis.observation", first=First.of(csr), message="not yours")
     settings.SEGREGATION_OF_DUTIES = "0"

@@ -148,6 +148,10 @@ def test_initiative_detail(api, world):
         "review_note": "",
         "notes": "",
         "predecessor": None,
+        "drafted_by_label": "test-fixtures",
+        "proposed_by_label": "test-fixtures",
+        "plan_waiver": "",
+        "rating_waiver": "",
     }
 
 

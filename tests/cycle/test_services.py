@@ -283,7 +283,10 @@ def test_send_back_returns_the_initiative_to_its_owner(world, advance, status):
     )
     # the owner can work on it again
     services.enter_results(actor=officer, initiative=fresh, results=["Better results"])
-    services.propose_rating(actor=officer, initiative=fresh, rating=3)
+    # a rating other than the one proposed before needs its note, whoever proposes it
+    with pytest.raises(ValidationError, match="differs from the one proposed before"):
+        services.propose_rating(actor=officer, initiative=fresh, rating=3)
+    services.propose_rating(actor=officer, initiative=fresh, rating=3, comment="Evidence added")
     assert Initiative.objects.get(pk=initiative.pk).status == Status.PROPOSED
 
 

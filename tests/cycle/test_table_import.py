@@ -220,9 +220,27 @@ def test_a_year_with_initiatives_is_only_replaced_when_asked(world: Any) -> None
     with pytest.raises(ImportRejected, match="belong to units other than the group"):
         import_table(_csv(GOOD), name="again.csv", actor=csr, year=world.year, replace=True)
     assert _snapshot() == before
-    # A year that came from a file (owned by the group) can be replaced from a corrected file.
+    # A year that came from a file (owned by the group) can be replaced from a corrected file,
+    # once its confirmed initiatives are sent back: replace refuses each confirmed one by name.
+    from tatara.cycle import services
+
     year = world.year + 5
     import_table(_csv(GOOD), name="first.csv", actor=csr, year=year)
+    confirmed = list(
+        Initiative.objects.filter(cycle__fiscal_year__year=year, status=Status.CONFIRMED)
+    )
+    assert len(confirmed) == 2
+    before = _snapshot()
+    with pytest.raises(ImportRejected) as refused:
+        import_table(_csv(GOOD), name="again.csv", actor=csr, year=year, replace=True)
+    assert sorted(e.message for e in refused.value.errors) == sorted(
+        f"{i} is confirmed ({i.stars}): the CSR Management Office sends it back before it can "
+        "be replaced"
+        for i in confirmed
+    )
+    assert _snapshot() == before
+    for initiative in confirmed:
+        services.return_for_rework(actor=csr, initiative=initiative, note="A corrected file")
     result = import_table(_csv(GOOD), name="again.csv", actor=csr, year=year, replace=True)
     assert result.replaced == 3
     assert Initiative.objects.filter(cycle__fiscal_year__year=year).count() == 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import factories as f
 import pytest
 from django.test.utils import override_settings
 from kpi_data import metric, month, put, small_group
@@ -140,7 +141,7 @@ def test_values_entered_in_other_units_consolidate_in_the_metrics_unit(units, sy
             unit=entered,
         )
         services.submit_observation(actor=system, observation=obs)
-        services.approve_observation(actor=system, observation=obs)
+        services.approve_observation(actor=f.APPROVER, observation=obs)
     assert figure("electricity", 2019, units["g"]) == Decimal("3.5")
 
 

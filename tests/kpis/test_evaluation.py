@@ -215,7 +215,9 @@ def linked(world):
     from kpi_data import put as observe
     from kpi_data import target as make_target
 
-    site, initiative = world.units["alpha-site"], world.initiatives["alpha"]
+    # an initiative whose rating is not confirmed yet: a confirmed one's rating basis (its
+    # targets, the override) changes only after a send-back (see the test below)
+    site, initiative = world.units["alpha-site"], world.initiatives["alpha-div"]
     year = world.year
     observe("new-hires", site, year, 100)
     observe("new-hires-diverse", site, year, 38)
@@ -262,6 +264,29 @@ def test_only_the_csr_office_overrides_or_links(linked):
             initiative_ratings.unlink_target(
                 actor=world.users[key], target=low, initiative=initiative
             )
+
+
+def test_a_confirmed_initiative_keeps_its_targets_and_override_until_sent_back(linked):
+    from tatara.cycle import services as cycle_services
+
+    world, _initiative, low = linked
+    admin = world.users["csr_admin"]
+    confirmed = world.fresh("alpha")
+    assert confirmed.status == "confirmed"
+    for attempt in (
+        lambda: initiative_ratings.link_target(actor=admin, target=low, initiative=confirmed),
+        lambda: initiative_ratings.unlink_target(actor=admin, target=low, initiative=confirmed),
+        lambda: initiative_ratings.override_rating(
+            actor=admin, initiative=confirmed, rating=1, reason="changed after the fact"
+        ),
+        lambda: initiative_ratings.clear_override(actor=admin, initiative=confirmed),
+    ):
+        with pytest.raises(ValidationError, match="sends it back"):
+            attempt()
+    assert not confirmed.kpi_targets.exists()
+    cycle_services.return_for_rework(actor=admin, initiative=confirmed, note="Rate on the KPIs")
+    initiative_ratings.link_target(actor=admin, target=low, initiative=confirmed)
+    assert confirmed.kpi_targets.get() == low
 
 
 def test_targets_link_only_to_initiatives_of_their_year(linked):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import factories as f
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -52,8 +53,8 @@ def enter(world, code, unit, value, period=FY2019, submit=True, approve=False):
     )
     if submit:
         services.submit_observation(actor=actor, observation=obs)
-    if approve:
-        services.approve_observation(actor=actor, observation=obs)
+    if approve:  # by another person than the submitter (core.approvals)
+        services.approve_observation(actor=f.APPROVER, observation=obs)
     return obs
 
 
@@ -142,7 +143,7 @@ def test_status_per_unit(world, django_assert_num_queries):
             metric__code="co2-emissions", org_unit__code="alpha-site", period_start=period[0]
         )
         if obs.status == "submitted":
-            services.approve_observation(actor=world.system, observation=obs)
+            services.approve_observation(actor=f.APPROVER, observation=obs)
     enter(world, "co2-emissions", "bravo-site", "100", approve=True)
     enter(world, "landfill-rate", "bravo-site", "10", approve=True)
     by_unit = {s.unit.code: s for s in rounds.round_status(fresh, today=LATE).units}

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from tatara.core.api import register as register_core
 from tatara.cycle.api import register as register_cycle
 from tatara.emissions.api import register as register_emissions
 from tatara.export_control.api import register as register_export_control
@@ -15,6 +16,7 @@ from tatara.organisation.api import register as register_organisation
 from tatara.screening.api import register as register_screening
 
 router = DefaultRouter()
+register_core(router)
 register_cycle(router)
 register_emissions(router)
 register_export_control(router)

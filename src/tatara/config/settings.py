@@ -227,7 +227,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RatingEnum": "tatara.cycle.choices.Rating"},
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "tatara.cycle.choices.Rating",
+        "ReopeningStatusEnum": "tatara.core.models.ReopeningStatus",
+    },
 }
 
 # Background jobs (core/jobs.py, docs/decisions/0008-background-jobs.md) are queued in the

@@ -20,6 +20,22 @@ urlpatterns = [
     path("jobs/<int:pk>/", core_views.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", core_views.job_progress, name="job-progress"),
     path("jobs/<int:pk>/result/", core_views.job_result_file, name="job-result"),
+    path("fiscal-years/", core_views.fiscal_years, name="fiscal-years"),
+    path("fiscal-years/<int:year>/close/", core_views.fiscal_year_close, name="fiscal-year-close"),
+    path(
+        "fiscal-years/<int:year>/reopen/", core_views.fiscal_year_reopen, name="fiscal-year-reopen"
+    ),
+    path("fiscal-years/reopenings/<int:pk>/", core_views.reopening_detail, name="fiscal-reopening"),
+    path(
+        "fiscal-years/reopenings/<int:pk>/approve/",
+        core_views.reopening_approve,
+        name="fiscal-reopening-approve",
+    ),
+    path(
+        "fiscal-years/reopenings/<int:pk>/withdraw/",
+        core_views.reopening_withdraw,
+        name="fiscal-reopening-withdraw",
+    ),
     path("cycle/", include("tatara.cycle.urls")),
     path("kpis/", include("tatara.kpis.urls")),
     path("emissions/", include("tatara.emissions.urls")),

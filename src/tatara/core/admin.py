@@ -5,6 +5,7 @@ shown with their row history in the admin, never added, changed or deleted there
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from tatara.core.models import AuditEvent, FiscalYear, YearReopening
@@ -24,7 +25,16 @@ class ReadOnly:
 
 
 class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
-    """Lists, search and row history; nothing written here."""
+    """Lists, search and row history; nothing written here. django-simple-history's page of an
+    old version accepts a POST that reverts the row to it for anyone who may *view* the history;
+    here that page only shows the version."""
+
+    def history_form_view(
+        self, request: Any, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(FiscalYear)

@@ -8,10 +8,11 @@ Two kinds of rule use it:
   year. The approver holds the approving action *and* is another person than the one who asked.
   `require_other_person(actor, first=...)`.
 - **Segregation of duties** (configurable, on by default): the person who submitted a KPI value
-  does not approve it; the person who proposed a rating does not confirm it unless the CSR
-  office records why. `segregate(actor, rule=..., first=..., waiver=...)`. The rules are named
-  in `RULES`; `TATARA_SEGREGATION_OF_DUTIES` turns them off ("0"), all on ("1", the default) or
-  only the named ones ("kpis.observation,cycle.rating").
+  does not approve it; the person who drafted a plan does not approve it, and the person who
+  proposed a rating does not confirm it, unless the CSR office records why.
+  `segregate(actor, rule=..., first=..., waiver=...)`. The rules are named in `RULES`;
+  `TATARA_SEGREGATION_OF_DUTIES` turns them off ("0"), all on ("1", the default) or only the
+  named ones ("kpis.observation,cycle.rating").
 
 "The same person" means the same user row; for actors without one (the command-line operator,
 a job: core.permissions.SystemActor) the same label, so `cli:alice` cannot approve what
@@ -34,6 +35,10 @@ from tatara.core.audit import actor_label
 # rule code → what it keeps apart (shown in docs and in refusals)
 RULES: dict[str, Any] = {
     "kpis.observation": gettext_lazy("a KPI value is approved by someone other than its submitter"),
+    "cycle.plan": gettext_lazy(
+        "a plan is approved by someone other than the person who drafted it, unless the CSR "
+        "office records why"
+    ),
     "cycle.rating": gettext_lazy(
         "a rating is confirmed by someone other than its proposer, unless the CSR office "
         "records why"

@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tatara.core import login_throttle  # noqa: F401  (connects the failure signal)
+        from tatara.core.dashboard import register_panel
+        from tatara.core.year_lock import dashboard_panel
+
+        register_panel(dashboard_panel)

@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Organisation"), "organisation:tree", "organisation.view"),
     (_("Screening"), "screening:index", "screening.view"),
     (_("Export control"), "export_control:index", "export_control.view"),
+    (_("Fiscal years"), "fiscal-years", "fiscal.view"),
     (_("API"), "api-docs", None),
 ]
 

@@ -21,6 +21,7 @@ changes made under it stay marked (`changes_under()`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,10 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tatara.core import fiscal
-from tatara.core.approvals import First, require_other_person
+from tatara.core.approvals import First, require_other_person, same_person
 from tatara.core.audit import actor_label, record_event
 from tatara.core.models import AuditEvent, FiscalYear, ReopeningStatus, YearReopening
-from tatara.core.permissions import ALL, allowed_units
+from tatara.core.permissions import ALL, allowed_units, can
 
 CLOSE, REOPEN, APPROVE = "fiscal.close", "fiscal.reopen", "fiscal.approve"
 CHANGED_WHILE_REOPENED = "fiscal.changed_while_reopened"
@@ -79,6 +80,15 @@ def closed_years() -> set[int]:
         )
     )
     return closed - reopened
+
+
+def closed_condition(path: str) -> Any:
+    """A filter condition for rows whose fiscal year — at `path`, e.g. "cycle__fiscal_year" —
+    is closed and not reopened; no query of its own (for lists: `.exclude(closed_condition(…))`)."""
+    reopened = YearReopening.objects.filter(
+        fiscal_year=models.OuterRef(path), status=ReopeningStatus.OPEN
+    )
+    return models.Q(**{f"{path}__closed_at__isnull": False}) & ~models.Exists(reopened)
 
 
 def closed_message(year: int) -> str:
@@ -137,6 +147,14 @@ def require_open_period(
             or found
         )
     return found
+
+
+def refuse_closed_period(start: dt.date, end: dt.date) -> None:
+    """Refuse (YearClosed) early, before any other check, a write into a closed year; marks
+    nothing (the write still calls require_open_period, which marks it when reopened)."""
+    for number in years_of_period(start, end):
+        if is_closed(number):
+            raise YearClosed(closed_message(number), code="year_closed")
 
 
 def _fiscal_year(year: int | FiscalYear, *, create: bool = False) -> FiscalYear:
@@ -274,3 +292,172 @@ def changes_under(reopening: YearReopening) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         verb=CHANGED_WHILE_REOPENED, data__reopening=reopening.pk
     ).order_by("created_at", "id")
+
+
+# --- reads: the fiscal years page, the marks on changed records, the dashboard -------------
+
+VIEW = "fiscal.view"
+
+
+def can_act(actor: Any, action: str) -> bool:
+    """Does `actor` hold `action` (fiscal.close, fiscal.reopen, fiscal.approve) group-wide?"""
+    return bool(allowed_units(actor, action) is ALL)
+
+
+@dataclass(frozen=True)
+class LockState:
+    """A year's lock as a page shows it: closed (and not reopened), the reopening open now,
+    and whether it was ever reopened (only then can its records carry a mark)."""
+
+    year: int
+    closed: bool
+    reopening: YearReopening | None
+    ever_reopened: bool
+
+
+def lock_state(year: int | FiscalYear) -> LockState:
+    """Two queries, whatever the page."""
+    number = _year_number(year)
+    closed_at = FiscalYear.objects.filter(year=number).values_list("closed_at", flat=True).first()
+    reopenings = list(
+        YearReopening.objects.filter(
+            fiscal_year__year=number, status__in=[ReopeningStatus.OPEN, ReopeningStatus.ENDED]
+        ).select_related("fiscal_year")
+    )
+    current = next((r for r in reopenings if r.status == ReopeningStatus.OPEN), None)
+    return LockState(
+        year=number,
+        closed=closed_at is not None and current is None,
+        reopening=current,
+        ever_reopened=bool(reopenings),
+    )
+
+
+def fiscal_years(*, viewer: Any) -> list[FiscalYear]:
+    """Every fiscal year, newest first, each with its reopenings (`reopening_list`, newest
+    first) and `state`: "open", "closed", "requested" (closed, a reopening awaits approval) or
+    "reopened". Group-wide data: anyone who may view fiscal years sees them all."""
+    if not can(viewer, VIEW):
+        return []
+    years: list[FiscalYear] = list(
+        FiscalYear.objects.order_by("-year").prefetch_related(
+            models.Prefetch(
+                "reopenings",
+                queryset=YearReopening.objects.order_by("-requested_at", "-id"),
+                to_attr="reopening_list",
+            )
+        )
+    )
+    for year in years:
+        statuses = {r.status for r in year.reopening_list}  # type: ignore[attr-defined]
+        if year.closed_at is None:
+            state = "open"
+        elif ReopeningStatus.OPEN in statuses:
+            state = "reopened"
+        elif ReopeningStatus.REQUESTED in statuses:
+            state = "requested"
+        else:
+            state = "closed"
+        year.state = state  # type: ignore[attr-defined]
+    return years
+
+
+def visible_changes(reopening: YearReopening, *, viewer: Any) -> QuerySet[AuditEvent]:
+    """The changes made under `reopening` on records in the viewer's scope."""
+    return changes_under(reopening).filter(
+        pk__in=AuditEvent.objects.visible_to(viewer, VIEW).values("pk")
+    )
+
+
+def reopenings_touching(target: models.Model) -> list[YearReopening]:
+    """The reopenings under which `target` was changed (for a mark on its page)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(target)
+    ids = set(
+        AuditEvent.objects.filter(
+            verb=CHANGED_WHILE_REOPENED, target_type=content_type, target_id=str(target.pk)
+        ).values_list("data__reopening", flat=True)
+    )
+    return list(
+        YearReopening.objects.filter(pk__in=[i for i in ids if i is not None])
+        .select_related("fiscal_year")
+        .order_by("requested_at", "id")
+    )
+
+
+def changed_while_reopened(model: type[models.Model], pks: list[Any]) -> set[str]:
+    """Of the rows `pks` of `model`, the primary keys (as text) changed under a reopening."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if not pks:
+        return set()
+    return set(
+        AuditEvent.objects.filter(
+            verb=CHANGED_WHILE_REOPENED,
+            target_type=ContentType.objects.get_for_model(model),
+            target_id__in=[str(pk) for pk in pks],
+        ).values_list("target_id", flat=True)
+    )
+
+
+def awaiting_approval(*, viewer: Any) -> list[YearReopening]:
+    """Reopenings the viewer may approve now: asked for by someone else."""
+    if not can_act(viewer, APPROVE):
+        return []
+    return _others(viewer, YearReopening.objects.filter(status=ReopeningStatus.REQUESTED))
+
+
+def _others(viewer: Any, reopenings: Any) -> list[YearReopening]:
+    return [
+        r
+        for r in reopenings.select_related("fiscal_year")
+        if not same_person(viewer, First(r.requested_by_id, r.requested_by_label))
+    ]
+
+
+def dashboard_panel(viewer: Any) -> Any:
+    """Tasks of the fiscal-year lock: approve a reopening asked for by someone else; close a
+    reopened year again once its corrections are made. No panel when there is nothing to do."""
+    from django.urls import reverse
+
+    from tatara.core.dashboard import Panel, Task
+
+    approver, closer = can_act(viewer, APPROVE), can_act(viewer, CLOSE)
+    if not (approver or closer):
+        return None
+    pending = list(  # one query for both kinds of task
+        YearReopening.objects.filter(
+            status__in=[ReopeningStatus.REQUESTED, ReopeningStatus.OPEN]
+        ).select_related("fiscal_year")
+    )
+    tasks = []
+    asked = [r for r in pending if r.status == ReopeningStatus.REQUESTED]
+    for reopening in asked if approver else []:
+        if same_person(viewer, First(reopening.requested_by_id, reopening.requested_by_label)):
+            continue
+        tasks.append(
+            Task(
+                _("Approve or refuse the reopening of %(fy)s (asked for by %(who)s: %(why)s)")
+                % {
+                    "fy": reopening.fiscal_year.label,
+                    "who": reopening.requested_by_label,
+                    "why": reopening.reason[:80] + ("…" if len(reopening.reason) > 80 else ""),
+                },
+                reverse("fiscal-reopening", args=[reopening.pk]),
+                _("Second approver"),
+            )
+        )
+    for reopening in pending if closer else []:
+        if reopening.status == ReopeningStatus.OPEN:
+            tasks.append(
+                Task(
+                    _("%(fy)s is reopened: close it again once the corrections are made")
+                    % {"fy": reopening.fiscal_year.label},
+                    reverse("fiscal-reopening", args=[reopening.pk]),
+                    _("CSR Management Office"),
+                )
+            )
+    if not tasks:
+        return None
+    return Panel(title=_("Closed fiscal years"), tasks=tasks, url=reverse("fiscal-years"))

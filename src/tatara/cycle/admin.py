@@ -1,21 +1,24 @@
+"""Admin of the yearly cycle: read-only. Cycle years, initiatives, their measures and evidence
+are records written by the cycle's services, which check the gate, the fiscal-year lock and
+the two-person rules and write the domain events; the subjects are reference data loaded by
+the migrations from cycle/data/. The admin lists, searches and shows their row history."""
+
 from typing import Any
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from tatara.core.admin import ReadOnlyAdmin
 from tatara.cycle.models import CycleYear, Initiative, Measure, Subject
 
 
 @admin.register(Subject)
-class SubjectAdmin(SimpleHistoryAdmin):
+class SubjectAdmin(ReadOnlyAdmin):
     list_display = ["number", "title", "iso26000_clause"]
 
 
 @admin.register(CycleYear)
-class CycleYearAdmin(SimpleHistoryAdmin):
+class CycleYearAdmin(ReadOnlyAdmin):
     list_display = ["fiscal_year", "phase", "plan_due", "results_due", "review_due"]
-    # the phase and lineage change only through the cycle's services (pages, API, CLI)
-    readonly_fields = ["fiscal_year", "phase", "opened_from"]
 
 
 class MeasureInline(admin.TabularInline):
@@ -28,21 +31,15 @@ class MeasureInline(admin.TabularInline):
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "subject", "owner_unit", "status", "rating"]
     list_filter = ["cycle", "subject", "status", "rating"]
-    # ratings, status and lineage change only through the services, which check the gate and
-    # record the domain events; the admin is for notes and configuration.
-    readonly_fields = [
-        "cycle",
-        "subject",
-        "owner_unit",
-        "status",
-        "proposed_rating",
-        "rating",
-        "review_note",
-        "predecessor",
-    ]
     inlines = [MeasureInline]

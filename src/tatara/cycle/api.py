@@ -82,8 +82,22 @@ class InitiativeSerializer(serializers.ModelSerializer[Initiative]):
             "review_note",
             "notes",
             "predecessor",
+            "drafted_by_label",
+            "proposed_by_label",
+            "plan_waiver",
+            "rating_waiver",
         ]
-        read_only_fields = ["status", "proposed_rating", "rating", "review_note", "position"]
+        read_only_fields = [
+            "status",
+            "proposed_rating",
+            "rating",
+            "review_note",
+            "position",
+            "drafted_by_label",
+            "proposed_by_label",
+            "plan_waiver",
+            "rating_waiver",
+        ]
 
     def to_representation(self, instance: Initiative) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -108,9 +122,37 @@ class OpenYearSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="FY2019 = 2019")
 
 
+WAIVER_HELP = (
+    "Segregation of duties: why the CSR Management Office takes this second step itself (it "
+    "drafted the plan, or proposed the rating). Required then; refused for anyone else."
+)
+
+
 class RatingSerializer(serializers.Serializer[Any]):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why, when the rating differs from the one proposed before (required then).",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why, when the confirmed rating differs from the proposal (required then).",
+    )
+    waiver = serializers.CharField(required=False, allow_blank=True, help_text=WAIVER_HELP)
+
+
+class ApproveSerializer(serializers.Serializer[Any]):
+    waiver = serializers.CharField(required=False, allow_blank=True, help_text=WAIVER_HELP)
+
+
+class CycleYearChangeSerializer(serializers.Serializer[Any]):
+    """Fields left out keep their value."""
+
+    plan_due = serializers.DateField(required=False, allow_null=True)
+    results_due = serializers.DateField(required=False, allow_null=True)
+    review_due = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -124,7 +166,10 @@ class SubjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
 
 class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Fiscal years of the cycle; `carry-forward` opens the next one, `table` exports."""
+    """Fiscal years of the cycle; PATCH changes the deadlines and note (cycle.manage, an open
+    year only), `carry-forward` opens the next one and closes this one, `table` exports."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     base_queryset = CycleYear.objects.select_related("fiscal_year").order_by("-fiscal_year__year")
     view_action = "cycle.view"
@@ -151,6 +196,25 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise service_errors(exc) from exc
         return Response(CycleYearSerializer(cycle).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CycleYearChangeSerializer, responses=CycleYearSerializer)
+    def partial_update(self, request: Request, year: str) -> Response:
+        cycle = self.get_object()
+        body = CycleYearChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            updated = services.update_year(
+                actor=request.user,
+                cycle=cycle,
+                plan_due=data.get("plan_due", cycle.plan_due),
+                results_due=data.get("results_due", cycle.results_due),
+                review_due=data.get("review_due", cycle.review_due),
+                note=data.get("note", cycle.note),
+            )
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise service_errors(exc) from exc
+        return Response(CycleYearSerializer(updated).data)
 
     @extend_schema(request=None, responses=CycleYearSerializer)
     @action(detail=True, methods=["post"], url_path="carry-forward")
@@ -245,10 +309,13 @@ class InitiativeViewSet(
         fresh = self.get_queryset().get(pk=initiative.pk)
         return Response(InitiativeSerializer(fresh).data)
 
-    @extend_schema(request=None, responses=InitiativeSerializer)
+    @extend_schema(request=ApproveSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._run(services.approve_plan)
+        """Approve the draft plan (cycle.approve); its drafter only with a `waiver`."""
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.approve_plan, waiver=body.validated_data.get("waiver", ""))
 
     @extend_schema(request=ItemsSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"])
@@ -297,6 +364,7 @@ class InitiativeViewSet(
             services.confirm_rating,
             rating=int(rating) if rating else None,
             note=body.validated_data.get("note", ""),
+            waiver=body.validated_data.get("waiver", ""),
         )
 
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)

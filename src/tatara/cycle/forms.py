@@ -67,7 +67,34 @@ class ResultsForm(BootstrapForm):
 
 class ProposeForm(BootstrapForm):
     rating = rating_field(_("Self-assessment"))
-    comment = forms.CharField(label=_("Comment"), required=False)
+    comment = forms.CharField(
+        label=_("Comment (required when the rating differs from the one proposed before)"),
+        required=False,
+    )
+
+
+WAIVER_HELP = _(
+    "Segregation of duties: someone else normally takes this step. The CSR Management Office "
+    "may take it itself by recording why; the reason is kept on the initiative and in its trail."
+)
+
+
+def waiver_field(label: StrOrPromise) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=WAIVER_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApproveForm(BootstrapForm):
+    waiver = waiver_field(_("Why do you approve a plan you drafted?"))
+
+    def __init__(self, *args: Any, waiving: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not waiving:
+            self.fields["waiver"].widget = forms.HiddenInput()
 
 
 class ReviewForm(BootstrapForm):
@@ -77,6 +104,12 @@ class ReviewForm(BootstrapForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    waiver = waiver_field(_("Why do you confirm a rating you proposed?"))
+
+    def __init__(self, *args: Any, waiving: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not waiving:
+            self.fields["waiver"].widget = forms.HiddenInput()
 
 
 class ReturnForm(BootstrapForm):
@@ -99,6 +132,27 @@ class ImportForm(BootstrapForm):
         label=_("Check only (change nothing)"), required=False, initial=True
     )
     replace = forms.BooleanField(label=_("Replace the year's existing initiatives"), required=False)
+
+
+class YearForm(BootstrapForm):
+    plan_due = forms.DateField(
+        label=_("Plan approval due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    results_due = forms.DateField(
+        label=_("Results and self-assessment due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    review_due = forms.DateField(
+        label=_("Review by the CSR office due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Note printed above the table"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class OpenYearForm(BootstrapForm):

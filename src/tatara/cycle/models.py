@@ -113,6 +113,31 @@ class Initiative(TranslatableModel):
     )
     review_note = models.TextField(_("review note"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Who did the first step of each two-person decision (core.approvals): the plan's drafter
+    # (the last to write the planned measures while a draft) and the rating's proposer. A user
+    # row, or for the command line and jobs only the label ("cli:alice").
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("plan drafted by"),
+    )
+    drafted_by_label = models.CharField(_("plan drafted by"), max_length=150, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("rating proposed by"),
+    )
+    proposed_by_label = models.CharField(_("rating proposed by"), max_length=150, blank=True)
+    # Why the CSR office approved a plan it drafted, or confirmed a rating it proposed itself
+    # (segregation of duties waived with a recorded reason; empty otherwise).
+    plan_waiver = models.TextField(_("why the drafter approved the plan"), blank=True)
+    rating_waiver = models.TextField(_("why the proposer confirmed the rating"), blank=True)
     predecessor = models.OneToOneField(
         "self",
         null=True,
@@ -143,6 +168,11 @@ class Initiative(TranslatableModel):
 
     def __str__(self) -> str:
         return f"FY{self.cycle.fiscal_year.year} {self.subject.number}.{self.position}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cycle:initiative", args=[self.pk])
 
     @property
     def stars(self) -> str:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tatara.core import year_lock
 from tatara.core.dashboard import Panel, Task
 from tatara.core.permissions import can
 from tatara.cycle.choices import Column, Status
@@ -126,11 +127,17 @@ def road_map(*, viewer: Any) -> RoadMap:
 
 
 def pending_tasks(*, viewer: Any) -> list[Task]:
-    """What the viewer (or the units they answer for) must do next in the cycle."""
+    """What the viewer (or the units they answer for) must do next in the cycle: nothing in a
+    closed year, and not the second step of a decision whose first step was the viewer's
+    (core.approvals: another person approves the plan they drafted, confirms their rating)."""
+    from tatara.cycle.services import drafted_by_actor, proposed_by_actor
+
     today = timezone.localdate()
     tasks: list[Task] = []
     open_rows = (
-        initiatives(viewer=viewer).exclude(status=Status.CONFIRMED).exclude(cycle__phase="closed")
+        initiatives(viewer=viewer)
+        .exclude(status=Status.CONFIRMED)
+        .exclude(year_lock.closed_condition("cycle__fiscal_year"))
     )
     for initiative in open_rows:
         unit = initiative.owner_unit
@@ -144,6 +151,8 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
         url = reverse("cycle:initiative", args=[initiative.pk])
         cycle = initiative.cycle
         if initiative.status == Status.DRAFT and can(viewer, "cycle.approve", unit):
+            if drafted_by_actor(viewer, initiative):
+                continue
             tasks.append(
                 Task(
                     _("Approve the plan of %(i)s") % {"i": label},
@@ -163,6 +172,8 @@ def pending_tasks(*, viewer: Any) -> list[Task]:
             )
             tasks.append(Task(what % {"i": label}, url, unit.name, cycle.results_due))
         elif initiative.status == Status.PROPOSED and can(viewer, "cycle.review", unit):
+            if proposed_by_actor(viewer, initiative):
+                continue
             tasks.append(
                 Task(
                     _("Review the proposed rating of %(i)s") % {"i": label},

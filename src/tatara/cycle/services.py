@@ -1,5 +1,18 @@
 """Every write of the yearly CSR cycle. Each checks the permission gate itself, so the web
-pages, the API, the CLI and jobs cannot differ in what they allow."""
+pages, the API, the CLI and jobs cannot differ in what they allow.
+
+Two rules hold on every path besides the gate:
+
+- **A closed year is a record** (core.year_lock): every write of a year's cycle, initiatives,
+  measures and evidence asks `require_open` first; a closed year refuses, a reopened one lets
+  the change through and marks it. The cycle closes its year in the lock when its phase is set
+  to closed and when it is carried forward; a confirmed initiative changes only after the CSR
+  office sends it back (`return_for_rework`).
+- **Two people where the decision matters** (core.approvals, configurable): the drafter of a
+  plan does not approve it, the proposer of a rating does not confirm it — unless the CSR
+  office (cycle.manage on the whole group) records why, a waiver kept on the initiative and in
+  the event. A rating that differs from the one proposed before it always needs its note.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +24,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tatara.core import fiscal
-from tatara.core.audit import record_event, stamp
+from tatara.core import fiscal, year_lock
+from tatara.core.approvals import First, rule_enabled, same_person, segregate
+from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.models import FiscalYear
-from tatara.core.permissions import can, require
+from tatara.core.permissions import ALL, allowed_units, can, require
 from tatara.cycle.choices import Column, Phase, Status
 from tatara.cycle.models import CycleYear, Evidence, Initiative, Measure, Subject
 from tatara.organisation.models import OrgUnit
@@ -93,6 +107,7 @@ def open_year(
     fiscal_year = get_or_create_fiscal_year(year)
     if CycleYear.objects.filter(fiscal_year=fiscal_year).exists():
         raise ValidationError(_("FY%(year)d is already open.") % {"year": year})
+    year_lock.require_open(actor=actor, year=year, what="cycle.year_opened")
     cycle = CycleYear(
         fiscal_year=fiscal_year,
         plan_due=plan_due or fiscal_year.start_date,
@@ -103,6 +118,50 @@ def open_year(
     stamp(cycle, actor)
     cycle.save()
     record_event(actor=actor, verb="cycle.year_opened", target=cycle, data={"year": year})
+    return cycle
+
+
+@transaction.atomic
+def update_year(
+    *,
+    actor: Any,
+    cycle: CycleYear,
+    plan_due: dt.date | None,
+    results_due: dt.date | None,
+    review_due: dt.date | None,
+    note: str = "",
+) -> CycleYear:
+    """The CSR office sets the year's deadlines and the note printed above its table."""
+    require(actor, "cycle.manage")
+    cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
+    fields = {
+        "plan_due": plan_due,
+        "results_due": results_due,
+        "review_due": review_due,
+        "note": (note or "").strip(),
+    }
+    before = {name: getattr(cycle, name) for name in fields}
+    if before == fields:
+        return cycle
+    year_lock.require_open(actor=actor, year=cycle.year, what="cycle.year_updated", target=cycle)
+    for name, value in fields.items():
+        setattr(cycle, name, value)
+    stamp(cycle, actor)
+    cycle.save(update_fields=list(fields))
+
+    def shown(value: Any) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+    record_event(
+        actor=actor,
+        verb="cycle.year_updated",
+        target=cycle,
+        data={
+            name: {"from": shown(before[name]), "to": shown(value)}
+            for name, value in fields.items()
+            if before[name] != value
+        },
+    )
     return cycle
 
 
@@ -122,15 +181,28 @@ def _change_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
 @transaction.atomic
 def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
     """The CSR office sets the year's phase by hand (phases also follow the initiatives on
-    their own). A year carried forward stays closed: reopening it would let its plan for the
-    next year drift from the next year's actual plan."""
+    their own). Setting it to closed closes the fiscal year in the lock (core.year_lock); a
+    closed year leaves "closed" only while a second-approved reopening is open. A year carried
+    forward stays closed: reopening its cycle would let its plan for the next year drift from
+    the next year's actual plan (its records can still be corrected under a reopening)."""
     require(actor, "cycle.manage")
     if phase not in Phase.values:
         raise ValidationError(_("Unknown phase %(phase)s.") % {"phase": phase})
-    if hasattr(cycle, "opened_next"):
+    cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
+    if phase == Phase.CLOSED:
+        if cycle.phase != Phase.CLOSED:
+            if not year_lock.is_closed(cycle.year):  # else the phase only catches up
+                year_lock.require_open(
+                    actor=actor, year=cycle.year, what="cycle.phase", target=cycle
+                )
+            _change_phase(actor=actor, cycle=cycle, phase=phase)
+        year_lock.close_year(actor=actor, year=cycle.fiscal_year)
+        return cycle
+    if cycle.phase == Phase.CLOSED and hasattr(cycle, "opened_next"):
         raise ValidationError(
             _("FY%(year)d has been carried forward; it stays closed.") % {"year": cycle.year}
         )
+    year_lock.require_open(actor=actor, year=cycle.year, what="cycle.phase", target=cycle)
     return _change_phase(actor=actor, cycle=cycle, phase=phase)
 
 
@@ -184,8 +256,6 @@ def create_initiative(
     notes: str = "",
 ) -> Initiative:
     require(actor, "cycle.manage", owner_unit)
-    if cycle.phase == Phase.CLOSED:
-        raise ValidationError(_("FY%(year)d is closed.") % {"year": cycle.year})
     if not clean_items(planned):
         raise ValidationError({"planned": _("An initiative needs at least one planned measure.")})
     if position is None:
@@ -193,9 +263,17 @@ def create_initiative(
     initiative = Initiative(
         cycle=cycle, subject=subject, owner_unit=owner_unit, position=position, notes=notes
     )
+    _mark_drafter(initiative, actor)
     initiative.full_clean()
     stamp(initiative, actor)
     initiative.save()
+    year_lock.require_open(
+        actor=actor,
+        year=cycle.fiscal_year.year,
+        what="initiative.created",
+        target=initiative,
+        org_unit=owner_unit,
+    )
     _set_column(initiative, Column.PLANNED, planned, actor=actor, mark_revised=False)
     _set_column(initiative, Column.NEXT, next_planned, actor=actor, mark_revised=False)
     record_event(actor=actor, verb="initiative.created", target=initiative, org_unit=owner_unit)
@@ -206,19 +284,26 @@ def create_initiative(
 def revise_plan(
     *, actor: Any, initiative: Initiative, planned: Sequence[str] | str, reason: str = ""
 ) -> Initiative:
-    """Edit the planned measures. While the plan is a draft the owner may edit freely; once
-    approved, only the CSR office may review it, and every changed measure is marked revised."""
+    """Edit the planned measures. While the plan is a draft the owner may edit freely (and the
+    last to edit it is its drafter); once approved, only the CSR office may review it, and every
+    changed measure is marked revised. A confirmed initiative is sent back first."""
     _lock(initiative)
     approved = initiative.status != Status.DRAFT
     if approved:
         require(actor, "cycle.manage", initiative.owner_unit)
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say why an approved plan is revised.")})
     elif not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
+    _open(actor, initiative, "initiative.plan")
+    refuse_confirmed(initiative)
+    if approved and not reason.strip():
+        raise ValidationError({"reason": _("Say why an approved plan is revised.")})
     if not clean_items(planned):
         raise ValidationError({"planned": _("An initiative needs at least one planned measure.")})
     if _set_column(initiative, Column.PLANNED, planned, actor=actor, mark_revised=approved):
+        if not approved:
+            _mark_drafter(initiative, actor)
+            stamp(initiative, actor)
+            initiative.save(update_fields=["drafted_by", "drafted_by_label"])
         record_event(
             actor=actor,
             verb="initiative.plan_revised" if approved else "initiative.plan_edited",
@@ -230,22 +315,43 @@ def revise_plan(
 
 
 @transaction.atomic
-def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
+def approve_plan(*, actor: Any, initiative: Initiative, waiver: str = "") -> Initiative:
+    """The approver approves the draft plan. Its drafter does not (rule "cycle.plan"), unless
+    the CSR office gives `waiver`, the reason it approves its own draft."""
     _lock(initiative)
     require(actor, "cycle.approve", initiative.owner_unit)
+    _open(actor, initiative, "initiative.plan_approved")
     if initiative.status != Status.DRAFT:
         raise ValidationError(
             _("Only a draft plan can be approved (this one is %(status)s).")
             % {"status": initiative.get_status_display()}
         )
+    may_waive = is_csr_office(actor)
+    waived = segregate(
+        actor,
+        rule="cycle.plan",
+        first=drafter(initiative),
+        message=(
+            _(
+                "You drafted this plan: another approver approves it, or give the reason why "
+                "the CSR Management Office approves its own draft."
+            )
+            if may_waive
+            else _("You drafted this plan: another approver approves it.")
+        ),
+        waiver=waiver,
+        may_waive=may_waive,
+    )
     initiative.status = Status.APPROVED
-    stamp(initiative, actor)
-    initiative.save(update_fields=["status"])
+    initiative.plan_waiver = waived
+    stamp(initiative, actor, waived)
+    initiative.save(update_fields=["status", "plan_waiver"])
     record_event(
         actor=actor,
         verb="initiative.plan_approved",
         target=initiative,
         org_unit=initiative.owner_unit,
+        data={"drafted_by": initiative.drafted_by_label, "waiver": waived} if waived else {},
     )
     _advance_phase(actor, initiative.cycle)
     return initiative
@@ -253,7 +359,9 @@ def approve_plan(*, actor: Any, initiative: Initiative) -> Initiative:
 
 @transaction.atomic
 def approve_year_plan(*, actor: Any, cycle: CycleYear) -> int:
-    """Approve every draft plan of the year that the actor may approve."""
+    """Approve every draft plan of the year that the actor may approve, except the ones the
+    actor drafted (when the rule "cycle.plan" is on): those wait for another approver, or for
+    the CSR office to approve each with its reason. Returns the number approved."""
     require(actor, "cycle.approve")
     count = 0
     for initiative in (
@@ -261,6 +369,8 @@ def approve_year_plan(*, actor: Any, cycle: CycleYear) -> int:
         .filter(cycle=cycle, status=Status.DRAFT)
         .select_related("owner_unit")
     ):
+        if drafted_by_actor(actor, initiative):
+            continue
         approve_plan(actor=actor, initiative=initiative)
         count += 1
     return count
@@ -290,6 +400,7 @@ def enter_results(
     _lock(initiative)
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
+    _open(actor, initiative, "initiative.results")
     if initiative.status not in (Status.APPROVED,):
         raise ValidationError(
             _(
@@ -323,10 +434,15 @@ def enter_results(
 def propose_rating(
     *, actor: Any, initiative: Initiative, rating: int, comment: str = ""
 ) -> Initiative:
-    """The owner's self-assessment: 3 achieved, 2 at least 90% achieved, 1 not achieved."""
+    """The owner's self-assessment: 3 achieved, 2 at least 90% achieved, 1 not achieved.
+
+    The proposer is recorded: they do not confirm it themselves (rule "cycle.rating"). A rating
+    other than the one proposed before (after a send-back) needs `comment`, whoever proposes
+    it — the owner changing their mind or the CSR office proposing in the owner's place."""
     _lock(initiative)
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.submit", initiative.owner_unit)
+    _open(actor, initiative, "initiative.rating_proposed")
     if initiative.status != Status.APPROVED:
         raise ValidationError(
             _("A rating is proposed after the plan is approved (status: %(status)s).")
@@ -338,27 +454,50 @@ def propose_rating(
         raise ValidationError(
             {"results": _("Enter the results before proposing a self-assessment.")}
         )
+    comment = (comment or "").strip()
+    previous = initiative.proposed_rating
+    if previous is not None and previous != rating and not comment:
+        raise ValidationError(
+            {
+                "comment": _("Say why the rating differs from the one proposed before (%(stars)s).")
+                % {"stars": "★" * previous}
+            }
+        )
     initiative.proposed_rating = rating
     initiative.status = Status.PROPOSED
+    initiative.proposed_by = actor if getattr(actor, "pk", None) else None
+    initiative.proposed_by_label = actor_label(actor)
     stamp(initiative, actor, comment)
-    initiative.save(update_fields=["proposed_rating", "status"])
+    initiative.save(update_fields=["proposed_rating", "status", "proposed_by", "proposed_by_label"])
     record_event(
         actor=actor,
         verb="initiative.rating_proposed",
         target=initiative,
         org_unit=initiative.owner_unit,
-        data={"rating": rating, **({"comment": comment} if comment else {})},
+        data={
+            "rating": rating,
+            **({"comment": comment} if comment else {}),
+            **({"previous": previous} if previous is not None and previous != rating else {}),
+        },
     )
     return initiative
 
 
 @transaction.atomic
 def confirm_rating(
-    *, actor: Any, initiative: Initiative, rating: int | None = None, note: str = ""
+    *,
+    actor: Any,
+    initiative: Initiative,
+    rating: int | None = None,
+    note: str = "",
+    waiver: str = "",
 ) -> Initiative:
-    """The CSR office confirms (or corrects, with a note) the proposed self-assessment."""
+    """The CSR office confirms (or corrects, with a note) the proposed self-assessment. Its
+    proposer does not (rule "cycle.rating"), unless the CSR office gives `waiver`, the reason
+    it confirms a rating it proposed itself."""
     _lock(initiative)
     require(actor, "cycle.review", initiative.owner_unit)
+    _open(actor, initiative, "initiative.rating_confirmed")
     if initiative.status != Status.PROPOSED:
         raise ValidationError(
             _("Only a proposed rating can be confirmed (status: %(status)s).")
@@ -367,13 +506,31 @@ def confirm_rating(
     final = rating or initiative.proposed_rating
     if final not in (1, 2, 3):
         raise ValidationError({"rating": _("The rating is 1, 2 or 3 stars.")})
-    if final != initiative.proposed_rating and not note.strip():
+    note = (note or "").strip()
+    if final != initiative.proposed_rating and not note:
         raise ValidationError({"note": _("Say why the rating differs from the owner's proposal.")})
+    may_waive = is_csr_office(actor)
+    waived = segregate(
+        actor,
+        rule="cycle.rating",
+        first=proposer(initiative),
+        message=(
+            _(
+                "You proposed this rating: another reviewer confirms it, or give the reason why "
+                "the CSR Management Office confirms a rating it proposed itself."
+            )
+            if may_waive
+            else _("You proposed this rating: another reviewer confirms it.")
+        ),
+        waiver=waiver,
+        may_waive=may_waive,
+    )
     initiative.rating = final
     initiative.review_note = note
+    initiative.rating_waiver = waived
     initiative.status = Status.CONFIRMED
-    stamp(initiative, actor, note)
-    initiative.save(update_fields=["rating", "review_note", "status"])
+    stamp(initiative, actor, note or waived)
+    initiative.save(update_fields=["rating", "review_note", "rating_waiver", "status"])
     record_event(
         actor=actor,
         verb="initiative.rating_confirmed",
@@ -383,6 +540,7 @@ def confirm_rating(
             "proposed": initiative.proposed_rating,
             "confirmed": final,
             **({"note": note} if note else {}),
+            **({"proposed_by": initiative.proposed_by_label, "waiver": waived} if waived else {}),
         },
     )
     _advance_phase(actor, initiative.cycle)
@@ -391,18 +549,21 @@ def confirm_rating(
 
 @transaction.atomic
 def return_for_rework(*, actor: Any, initiative: Initiative, note: str) -> Initiative:
-    """The CSR office sends a proposed (or confirmed) rating back to the owner."""
+    """The CSR office sends a proposed (or confirmed) rating back to the owner: the only way a
+    confirmed initiative opens for changes again."""
     _lock(initiative)
     require(actor, "cycle.review", initiative.owner_unit)
+    _open(actor, initiative, "initiative.returned")
     if initiative.status not in (Status.PROPOSED, Status.CONFIRMED):
         raise ValidationError(_("Only a proposed or confirmed rating can be sent back."))
     if not note.strip():
         raise ValidationError({"note": _("Say what the owner should rework.")})
     initiative.status = Status.APPROVED
     initiative.rating = None
+    initiative.rating_waiver = ""
     initiative.review_note = note
     stamp(initiative, actor, note)
-    initiative.save(update_fields=["status", "rating", "review_note"])
+    initiative.save(update_fields=["status", "rating", "rating_waiver", "review_note"])
     record_event(
         actor=actor,
         verb="initiative.returned",
@@ -420,6 +581,7 @@ def add_evidence(
     if not can(actor, "cycle.manage", initiative.owner_unit):
         require(actor, "cycle.change", initiative.owner_unit)
     _lock(initiative)
+    _open(actor, initiative, "initiative.evidence")
     if initiative.status not in (Status.APPROVED, Status.PROPOSED):
         raise ValidationError(
             _("Evidence is added while the results are being entered or reviewed.")
@@ -448,7 +610,8 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
 
     Each initiative gets a successor whose planned measures are this year's "measures planned
     for next year" (each linked to the measure it came from), and whose own next-year column
-    starts with the measures marked "(ongoing)". This year moves to closed."""
+    starts with the measures marked "(ongoing)"; the successors are drafts drafted by `actor`.
+    This year moves to closed, and its fiscal year is closed in the lock (core.year_lock)."""
     require(actor, "cycle.manage")
     # lock the year and its initiatives so that no rating is sent back while we carry forward
     cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
@@ -474,6 +637,9 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
     if existing is not None:
         if existing.initiatives.exists():
             raise ValidationError(_("FY%(year)d already has initiatives.") % {"year": target_year})
+        year_lock.require_open(
+            actor=actor, year=target_year, what="cycle.carried_forward", target=existing
+        )
         new_cycle = existing
     else:
         new_cycle = open_year(actor=actor, year=target_year)
@@ -496,6 +662,7 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
             predecessor=old,
             language=old.language,
         )
+        _mark_drafter(new, actor)
         stamp(new, actor, f"carried forward from {old}")
         new.save()
         carried = (
@@ -514,6 +681,7 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
                 stamp(measure, actor).save()
         created += 1
     if cycle.phase != Phase.CLOSED:
+        # this year's records do not change: its phase follows the lock closed just below
         _change_phase(actor=actor, cycle=cycle, phase=Phase.CLOSED)
     record_event(
         actor=actor,
@@ -521,6 +689,7 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
         target=new_cycle,
         data={"from": cycle.year, "initiatives": created},
     )
+    year_lock.close_year(actor=actor, year=cycle.fiscal_year)
     return new_cycle
 
 
@@ -532,12 +701,63 @@ def _lock(initiative: Initiative) -> Initiative:
         .get(pk=initiative.pk)
     )
     initiative.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
-    if fresh.cycle.phase == Phase.CLOSED:
-        raise ValidationError(
-            _("FY%(year)d is closed; its initiatives can no longer change.")
-            % {"year": fresh.cycle.year}
-        )
     return initiative
+
+
+def _open(actor: Any, initiative: Initiative, what: str) -> None:
+    """The year lock (core.year_lock): refuse a change of a closed year's initiative; mark a
+    change made while its year is reopened."""
+    year_lock.require_open(
+        actor=actor,
+        year=initiative.cycle.fiscal_year.year,
+        what=what,
+        target=initiative,
+        org_unit=initiative.owner_unit,
+    )
+
+
+def refuse_confirmed(initiative: Initiative) -> None:
+    """A confirmed initiative changes only after a send-back: its plan here, and in the kpis
+    area its linked targets and the rating override."""
+    if initiative.status == Status.CONFIRMED:
+        raise ValidationError(
+            _(
+                "The rating of %(initiative)s is confirmed: it changes only after the CSR "
+                "Management Office sends it back to the owner."
+            )
+            % {"initiative": initiative}
+        )
+
+
+# --- two people where the decision matters (core.approvals) --------------------------------
+
+
+def is_csr_office(actor: Any) -> bool:
+    """The CSR office: manages the cycle of the whole group. Only it may waive a rule."""
+    return allowed_units(actor, "cycle.manage") is ALL
+
+
+def _mark_drafter(initiative: Initiative, actor: Any) -> None:
+    initiative.drafted_by = actor if getattr(actor, "pk", None) else None
+    initiative.drafted_by_label = actor_label(actor)
+
+
+def drafter(initiative: Initiative) -> First:
+    return First(initiative.drafted_by_id, initiative.drafted_by_label)
+
+
+def proposer(initiative: Initiative) -> First:
+    return First(initiative.proposed_by_id, initiative.proposed_by_label)
+
+
+def drafted_by_actor(actor: Any, initiative: Initiative) -> bool:
+    """Would the rule "cycle.plan" stop `actor` approving this plan (without a waiver)?"""
+    return rule_enabled("cycle.plan") and same_person(actor, drafter(initiative))
+
+
+def proposed_by_actor(actor: Any, initiative: Initiative) -> bool:
+    """Would the rule "cycle.rating" stop `actor` confirming this rating (without a waiver)?"""
+    return rule_enabled("cycle.rating") and same_person(actor, proposer(initiative))
 
 
 def ensure_can_import(actor: Any) -> None:

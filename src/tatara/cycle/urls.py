@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/export.<str:fmt>", views.export, name="export"),
     path("<int:year>/import/", views.import_view, name="import"),
     path("<int:year>/approve-plans/", views.approve_plans, name="approve-plans"),
+    path("<int:year>/settings/", views.year_settings, name="year-settings"),
     path("<int:year>/carry-forward/", views.carry_forward, name="carry-forward"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiatives/<int:pk>/<str:step>/", views.initiative_step, name="initiative-step"),

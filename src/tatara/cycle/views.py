@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tatara.core import fiscal
+from tatara.core import fiscal, year_lock
 from tatara.core.audit import trail_for
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.cycle import forms, selectors, services, table_export, table_import
-from tatara.cycle.choices import Column, Phase, Rating, Status
+from tatara.cycle.choices import Column, Rating, Status
 from tatara.cycle.models import CycleYear, Evidence, Initiative
 
 # How each export format is offered on the year page.
@@ -107,6 +107,9 @@ def year_table(request: HttpRequest, year: int) -> HttpResponse:
     ]
     measures = [m for b in blocks for i in b.initiatives for m in i.measures.all()]
     previous_cycle, next_cycle = _neighbours(cycle)
+    lock = year_lock.lock_state(cycle.year)
+    is_closed = lock.closed
+    manage = can(user, "cycle.manage")
     return render(
         request,
         "cycle/year.html",
@@ -120,12 +123,35 @@ def year_table(request: HttpRequest, year: int) -> HttpResponse:
             ],
             "unconfirmed": count - counts.get(Status.CONFIRMED, 0),
             "drafts": counts.get(Status.DRAFT, 0),
-            "can_manage": can(user, "cycle.manage"),
+            "can_manage": manage,
             "can_approve": can(user, "cycle.approve"),
+            "year_form": (
+                forms.YearForm(
+                    initial={
+                        "plan_due": cycle.plan_due,
+                        "results_due": cycle.results_due,
+                        "review_due": cycle.review_due,
+                        "note": cycle.note,
+                    }
+                )
+                if manage and not is_closed
+                else None
+            ),
             "can_export": can_export,
             "formats": formats if can_export else [],
             "next_cycle": next_cycle,
-            "is_closed": cycle.phase == Phase.CLOSED,
+            "is_closed": is_closed,
+            "lock": lock,
+            "reopened_ids": (
+                {
+                    int(pk)
+                    for pk in year_lock.changed_while_reopened(
+                        Initiative, [i.pk for b in blocks for i in b.initiatives]
+                    )
+                }
+                if lock.ever_reopened
+                else set()
+            ),
             "has_carried": any(m.carried_from_id for m in measures),
             "has_revised": any(m.revised for m in measures),
             "previous_cycle": previous_cycle,
@@ -200,6 +226,40 @@ def approve_plans(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("%(n)d plans approved.") % {"n": count})
+        own = sum(
+            services.drafted_by_actor(request.user, i)
+            for i in Initiative.objects.visible_to(request.user, "cycle.approve").filter(
+                cycle=cycle, status=Status.DRAFT
+            )
+        )
+        if own:
+            messages.warning(
+                request,
+                _(
+                    "%(n)d draft plans are yours: another approver approves them (or open each "
+                    "and give the reason why you approve your own draft)."
+                )
+                % {"n": own},
+            )
+    return redirect("cycle:year", year)
+
+
+@require_POST
+def year_settings(request: HttpRequest, year: int) -> HttpResponse:
+    """The CSR office changes the year's deadlines and note."""
+    cycle = _year_or_404(request, year)
+    if not can(request.user, "cycle.manage"):
+        raise PermissionDenied
+    form = forms.YearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the deadlines: %(e)s") % {"e": _form_errors(form)})
+        return redirect("cycle:year", year)
+    try:
+        services.update_year(actor=request.user, cycle=cycle, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Deadlines and note saved."))
     return redirect("cycle:year", year)
 
 
@@ -260,10 +320,12 @@ def _initiative_or_404(request: HttpRequest, pk: int) -> Initiative:
     return initiative
 
 
-def _step_forms(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
+def _step_forms(
+    request: HttpRequest, initiative: Initiative, lock: year_lock.LockState
+) -> dict[str, Any]:
     """The forms the viewer may use on this initiative now, pre-filled."""
     user, unit, status = request.user, initiative.owner_unit, initiative.status
-    if initiative.cycle.phase == Phase.CLOSED:
+    if lock.closed:
         return {}  # a closed year is a record: nothing is entered or reviewed any more
     lines = {c: "\n".join(m.text for m in initiative.items(c)) for c in Column.values}
     manage = can(user, "cycle.manage", unit)
@@ -274,8 +336,13 @@ def _step_forms(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
         found["plan"] = forms.PlanForm(
             initial={"planned": lines[Column.PLANNED]}, revising=status != Status.DRAFT
         )
+    waive = services.is_csr_office(user)
     if status == Status.DRAFT and can(user, "cycle.approve", unit):
-        found["approve"] = True
+        own = services.drafted_by_actor(user, initiative)
+        if own and not waive:
+            found["approve_blocked"] = True  # the drafter waits for another approver
+        else:
+            found["approve"] = forms.ApproveForm(waiving=own)
     if status == Status.APPROVED and (manage or can(user, "cycle.change", unit)):
         found["results"] = forms.ResultsForm(
             initial={
@@ -292,7 +359,13 @@ def _step_forms(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
     ):
         found["propose"] = forms.ProposeForm(initial={"rating": initiative.proposed_rating or 3})
     if status == Status.PROPOSED and can(user, "cycle.review", unit):
-        found["review"] = forms.ReviewForm(initial={"rating": initiative.proposed_rating})
+        own = services.proposed_by_actor(user, initiative)
+        if own and not waive:
+            found["review_blocked"] = True
+        else:
+            found["review"] = forms.ReviewForm(
+                initial={"rating": initiative.proposed_rating}, waiving=own
+            )
     if status in (Status.PROPOSED, Status.CONFIRMED) and can(user, "cycle.review", unit):
         found["send_back"] = forms.ReturnForm()
     # Name the columns with their years, as the table does.
@@ -309,6 +382,7 @@ def _step_forms(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
 @require_GET
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative_or_404(request, pk)
+    lock = year_lock.lock_state(initiative.cycle.year)
     lineage: list[Initiative] = []
     previous = initiative.predecessor
     while previous is not None and len(lineage) < 20:
@@ -327,7 +401,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_year": initiative.cycle.year + 1,
             "lineage": lineage,
             "successor": successor,
-            "forms": _step_forms(request, initiative),
+            "forms": _step_forms(request, initiative, lock),
+            "is_closed": lock.closed,
+            "lock": lock,
             "evidence": initiative.evidence.all(),
             "trail": trail_for(initiative),
             "measure_trail": _measure_trail(initiative),
@@ -364,7 +440,11 @@ def initiative_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form: forms.BootstrapForm
     try:
         if step == "approve":
-            services.approve_plan(actor=user, initiative=initiative)
+            form = forms.ApproveForm(request.POST)
+            form.is_valid()
+            services.approve_plan(
+                actor=user, initiative=initiative, waiver=form.cleaned_data.get("waiver", "")
+            )
             messages.success(request, _("Plan approved."))
         elif step == "plan":
             form = forms.PlanForm(request.POST)
@@ -413,6 +493,7 @@ def initiative_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     initiative=initiative,
                     rating=form.cleaned_data["rating"],
                     note=form.cleaned_data["note"],
+                    waiver=form.cleaned_data["waiver"],
                 )
                 messages.success(request, _("Rating confirmed."))
             else:

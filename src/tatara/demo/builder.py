@@ -1,7 +1,11 @@
 """The demo data set: a small group, demo users for each role, the seed's FY2019 table run
-through the real flow (plan → approval → results → proposed rating → confirmed rating),
-FY2020 opened from it by carry-forward, and the KPI figures behind the table: targets and
-site/company observations for FY2010 (base year) and FY2017–FY2019 (data/fy2019_kpis.yaml).
+through the real flow in the order of a year — the CSR office drafts the plan and the Group
+Risk Management Officer approves it; the KPI targets are set and linked, the year's values
+entered, submitted and approved by another person (data/fy2019_kpis.yaml, with the base year
+FY2010 and FY2017–FY2018 as history); the owner enters the results and proposes each rating,
+the CSR office confirms it — then FY2020 is opened from it by carry-forward, which closes
+FY2019 in the fiscal-year lock (core.year_lock), and the CSR office closes the past years
+whose figures are history. Every two-person step is taken by two people.
 
 The companies other than the parent are invented for the demo; the FY2019 table is the seed's,
 verbatim (data/fy2019_table.yaml); the site figures are invented so that the consolidated group
@@ -19,6 +23,8 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from tatara.core import year_lock
+from tatara.core.models import FiscalYear
 from tatara.core.permissions import SystemActor
 from tatara.cycle import services as cycle_services
 from tatara.cycle.models import CycleYear, Subject
@@ -271,10 +277,10 @@ def _users(units: dict[str, OrgUnit], actor: Any) -> dict[str, Any]:
     return users
 
 
-def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
-    """The seed's FY2019 table, run through the cycle's real flow by the demo users."""
+def plan_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> list[tuple[Any, Any]]:
+    """The seed's FY2019 plan: drafted by the CSR office, approved by the risk officer."""
     table = yaml.safe_load((DATA_DIR / "fy2019_table.yaml").read_text(encoding="utf-8"))
-    csr, risk, owner = users["csr"], users["risk"], users["officer-hm"]
+    csr, risk = users["csr"], users["risk"]
     year = int(table["fiscal_year"])
     cycle = cycle_services.open_year(actor=csr, year=year, note=table.get("note", ""))
     subjects = {s.number: s for s in Subject.objects.all()}
@@ -289,6 +295,12 @@ def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
         )
         created.append((initiative, row))
     cycle_services.approve_year_plan(actor=risk, cycle=cycle)
+    return created
+
+
+def rate_fy2019(users: dict[str, Any], created: list[tuple[Any, Any]]) -> CycleYear:
+    """The year's end: the owner enters the results and proposes, the CSR office confirms."""
+    csr, owner = users["csr"], users["officer-hm"]
     for initiative, row in created:
         cycle_services.enter_results(
             actor=owner,
@@ -298,7 +310,22 @@ def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
         )
         cycle_services.propose_rating(actor=owner, initiative=initiative, rating=int(row["rating"]))
         cycle_services.confirm_rating(actor=csr, initiative=initiative)
-    return cycle
+    return CycleYear.objects.get(pk=created[0][0].cycle_id)
+
+
+def load_fy2019(users: dict[str, Any], units: dict[str, OrgUnit]) -> CycleYear:
+    """The seed's FY2019 table, run through the cycle's real flow by the demo users."""
+    return rate_fy2019(users, plan_fy2019(users, units))
+
+
+def close_history(users: dict[str, Any], before: int) -> list[int]:
+    """The CSR office closes the fiscal years before `before` that hold only history (the
+    base year and the earlier figures): their records are read-only from now on."""
+    closed = []
+    for fiscal_year in FiscalYear.objects.filter(year__lt=before, closed_at__isnull=True):
+        year_lock.close_year(actor=users["csr"], year=fiscal_year)
+        closed.append(fiscal_year.year)
+    return closed
 
 
 @transaction.atomic
@@ -318,12 +345,14 @@ def build_demo(*, carry_forward: bool = True) -> dict[str, Any]:
         )
     _people(units)
     users = _users(units, system)
-    fy2019 = load_fy2019(users, units)
-    fy2020 = (
-        cycle_services.carry_forward(actor=users["csr"], cycle=fy2019) if carry_forward else None
-    )
-    kpis = build_kpis(users, units, system)
+    planned = plan_fy2019(users, units)
+    kpis = build_kpis(users, units, system)  # targets linked, values approved during the year
     load_emissions_demo(units, system)
+    fy2019 = rate_fy2019(users, planned)
+    fy2020 = None
+    if carry_forward:  # closes FY2019 in the lock, then the history before it
+        fy2020 = cycle_services.carry_forward(actor=users["csr"], cycle=fy2019)
+        close_history(users, before=fy2019.year)
     load_export_control_demo(users, units, system)
     load_batch_demo(users, units)
     block_confirmed_alerts(users)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tatara.core import fiscal
+from tatara.core import fiscal, year_lock
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import require
 from tatara.emissions import quantities, recalculation
@@ -193,6 +193,16 @@ def record_activity(
     record.full_clean()
     stamp(record, actor)
     record.save()
+    # the activity of a closed fiscal year is its record (core.year_lock), like the
+    # observations its calculation posts (kpis.services.record_observation checks them too)
+    year_lock.require_open_period(
+        actor=actor,
+        start=period_start,
+        end=period_end,
+        what="emission_activity.recorded",
+        target=record,
+        org_unit=org_unit,
+    )
     record_event(
         actor=actor,
         verb="emission_activity.recorded",

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tatara.core import fiscal
+from tatara.core import fiscal, year_lock
+from tatara.core.approvals import rule_enabled, same_person
 from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
 from tatara.kpis import collection, display, rounds, services, table_io
@@ -195,6 +196,14 @@ def entry(request: HttpRequest) -> HttpResponse:
         found = collection.observations_for(unit, *period, metrics)
     rows = []
     posted = request.POST.get("metric") if bound is not None else None
+    # a period in a closed fiscal year is a record: its values are shown, not offered for entry
+    lock = year_lock.lock_state(fiscal.year_of(period[0]))
+    period_closed = lock.closed
+    reopened = (
+        year_lock.changed_while_reopened(Observation, [o.pk for o in found.values() if o])
+        if lock.ever_reopened
+        else set()
+    )
     for metric in metrics:
         observation = found.get(metric.pk)
         form = bound if bound is not None and metric.code == posted else None
@@ -207,7 +216,9 @@ def entry(request: HttpRequest) -> HttpResponse:
                 "form": form,
                 "state": state,
                 "state_label": state_label,
-                "editable": observation is None or observation.status == "draft",
+                "editable": not period_closed
+                and (observation is None or observation.status == "draft"),
+                "reopened": observation is not None and str(observation.pk) in reopened,
                 "needs_reason": form.errors.get("reason") is not None,
                 "value_text": (
                     services.plain_number(Decimal(observation.original_value))
@@ -223,6 +234,8 @@ def entry(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "period": label,
             "is_year": services.is_fiscal_year(*period),
+            "fiscal_year": fiscal.year_of(period[0]),
+            "lock": lock,
             "rounds": asking,
             "rows": rows,
             "can_submit": can(request.user, "kpis.submit", unit),
@@ -251,12 +264,18 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _approve_or_return(request)
     page = Paginator(_queue(request), QUEUE_PAGE).get_page(request.GET.get("page"))
+    closed = year_lock.closed_years()
+    own_rule = rule_enabled("kpis.observation")
     rows = [
         {
             "observation": o,
             "period": services.period_label(o.period_start, o.period_end),
             "entered": display.exact(Decimal(o.original_value)),
             "stored": display.exact(Decimal(o.value)),
+            # what would refuse the approval: the value is the viewer's own (segregation of
+            # duties), or its period lies in a closed fiscal year (core.year_lock)
+            "own": own_rule and same_person(request.user, services.submitter(o)),
+            "closed": bool(set(year_lock.years_of_period(o.period_start, o.period_end)) & closed),
         }
         for o in page.object_list
     ]

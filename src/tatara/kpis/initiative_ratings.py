@@ -2,6 +2,10 @@
 
 An initiative's suggested rating is the lowest rating among its linked targets' evaluations,
 unless the CSR office overrides it with a recorded reason.
+
+Links and the override are part of the initiative's rating: they change only while its year is
+open (core.year_lock; marked when the year is reopened) and while its rating is not confirmed
+(a confirmed initiative is sent back first, cycle.services.return_for_rework).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tatara.core import year_lock
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import require
 from tatara.cycle.models import Initiative
+from tatara.cycle.services import refuse_confirmed
 from tatara.kpis.evaluation import Evaluation, evaluate
 from tatara.kpis.models import RatingOverride, Target
 
@@ -27,6 +33,7 @@ def link_target(*, actor: Any, target: Target, initiative: Initiative) -> None:
     require(actor, "cycle.view", initiative.owner_unit)
     if initiative.cycle.fiscal_year_id != target.fiscal_year_id:
         raise ValidationError(_("The target and the initiative belong to different fiscal years."))
+    _guard(actor, initiative, "kpi_target.linked", target=target)
     target.initiatives.add(initiative)
     record_event(
         actor=actor,
@@ -40,6 +47,7 @@ def link_target(*, actor: Any, target: Target, initiative: Initiative) -> None:
 @transaction.atomic
 def unlink_target(*, actor: Any, target: Target, initiative: Initiative) -> None:
     require(actor, "kpis.manage", target.org_unit)
+    _guard(actor, initiative, "kpi_target.unlinked", target=target)
     target.initiatives.remove(initiative)
     record_event(
         actor=actor,
@@ -63,6 +71,7 @@ def override_rating(
         )
     if rating not in (1, 2, 3):
         raise ValidationError({"rating": _("A rating is 1, 2 or 3 stars.")})
+    _guard(actor, initiative, "kpi_rating.overridden")
     override = RatingOverride.objects.filter(initiative=initiative).first() or RatingOverride(
         initiative=initiative
     )
@@ -85,6 +94,7 @@ def override_rating(
 @transaction.atomic
 def clear_override(*, actor: Any, initiative: Initiative) -> None:
     require(actor, "kpis.manage", initiative.owner_unit)
+    _guard(actor, initiative, "kpi_rating.override_cleared")
     deleted, _rows = RatingOverride.objects.filter(initiative=initiative).delete()
     if deleted:
         record_event(
@@ -93,6 +103,20 @@ def clear_override(*, actor: Any, initiative: Initiative) -> None:
             target=initiative,
             org_unit=initiative.owner_unit,
         )
+
+
+def _guard(actor: Any, initiative: Initiative, what: str, target: Target | None = None) -> None:
+    """The year lock (the initiative's and the target's fiscal year are the same), then: a
+    confirmed initiative's rating basis changes only after a send-back."""
+    initiative = Initiative.objects.select_related("cycle__fiscal_year").get(pk=initiative.pk)
+    year_lock.require_open(
+        actor=actor,
+        year=initiative.cycle.fiscal_year.year,
+        what=what,
+        target=target if target is not None else initiative,
+        org_unit=target.org_unit if target is not None else initiative.owner_unit,
+    )
+    refuse_confirmed(initiative)
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,11 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.fiscal_year} {self.metric.code} {self.kind} {self.value or ''}".rstrip()
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("kpi_collect:target-edit", args=[self.pk])
+
 
 class Observation(models.Model):
     """One value of a metric for an org unit and a period (a month or a fiscal year).
@@ -226,6 +231,17 @@ class Observation(models.Model):
         default=ObservationStatus.DRAFT,
         db_index=True,
     )
+    # who submitted it (a user, or for the command line and jobs only the label): the
+    # approver must be someone else (core.approvals, rule "kpis.observation")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_by_label = models.CharField(_("submitted by"), max_length=150, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

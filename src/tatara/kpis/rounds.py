@@ -24,6 +24,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tatara.core import year_lock
 from tatara.core.audit import record_event, stamp
 from tatara.core.models import FiscalYear
 from tatara.core.permissions import ALL, allowed_units, require
@@ -118,6 +119,13 @@ def open_round(
     collection_round.full_clean()
     stamp(collection_round, actor)
     collection_round.save()
+    year_lock.require_open(
+        actor=actor,
+        year=year.year,
+        what="kpi_round.opened",
+        target=collection_round,
+        org_unit=org_unit,
+    )
     collection_round.metrics.set(metrics)
     collection_round.units.set(units)
     record_event(
@@ -142,6 +150,13 @@ def close_round(*, actor: Any, collection_round: CollectionRound) -> CollectionR
     locked = CollectionRound.objects.select_for_update().get(pk=collection_round.pk)
     if locked.is_closed:
         raise ValidationError(_("This collection round is already closed."))
+    year_lock.require_open(
+        actor=actor,
+        year=locked.fiscal_year.year,
+        what="kpi_round.closed",
+        target=collection_round,
+        org_unit=collection_round.org_unit,
+    )
     collection_round.is_closed = True
     stamp(collection_round, actor)
     collection_round.save(update_fields=["is_closed"])

@@ -1,5 +1,10 @@
 """Every write of the kpis area, and the legal-parameter look-up targets need. Each write
-checks the permission gate itself on the org unit, so pages, API, CLI and jobs cannot differ."""
+checks the permission gate itself on the org unit, so pages, API, CLI and jobs cannot differ.
+
+Each write also asks the fiscal-year lock (core.year_lock): a target of a closed year, a value
+whose period lies in a closed year, its evidence — none changes until the year is reopened by a
+second-approved decision, and every change made then is marked. The person who submitted a
+value does not approve it (core.approvals, rule "kpis.observation", on by default)."""
 
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tatara.core import fiscal
-from tatara.core.audit import record_event, stamp
+from tatara.core import fiscal, year_lock
+from tatara.core.approvals import First, segregate
+from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.models import FiscalYear
 from tatara.core.permissions import require
 from tatara.cycle.services import check_evidence_file
@@ -154,6 +160,13 @@ def create_target(
     target.full_clean()
     stamp(target, actor)
     target.save()
+    year_lock.require_open(
+        actor=actor,
+        year=fiscal_year.year,
+        what="kpi_target.created",
+        target=target,
+        org_unit=org_unit,
+    )
     record_event(
         actor=actor,
         verb="kpi_target.created",
@@ -207,6 +220,13 @@ def update_target(
     after = _target_state(target)
     if after == before:
         return target
+    year_lock.require_open(
+        actor=actor,
+        year=target.fiscal_year.year,
+        what="kpi_target.updated",
+        target=target,
+        org_unit=target.org_unit,
+    )
     target.full_clean()
     stamp(target, actor)
     target.save(update_fields=["kind", "value", "base_year", "legal_parameter"])
@@ -385,6 +405,7 @@ def record_observation(
     """
     require(actor, "kpis.change", org_unit)
     check_period(metric, period_start, period_end)
+    year_lock.refuse_closed_period(period_start, period_end)  # the clearest reason first
     entered = parse_decimal(value, "value")
     entered_unit = (unit or metric.unit).strip()
     try:
@@ -420,6 +441,7 @@ def record_observation(
     observation.full_clean()
     stamp(observation, actor)
     observation.save()
+    _open(actor, observation, "kpi_observation.recorded")
     data: dict[str, Any] = {"metric": metric.code, "value": str(entered), "unit": entered_unit}
     if observation.collection_round_id:
         data["round"] = observation.collection_round_id
@@ -431,6 +453,23 @@ def record_observation(
         data=data,
     )
     return observation
+
+
+def _open(actor: Any, observation: Observation, what: str) -> None:
+    """The fiscal-year lock for a value: every fiscal year its period touches must be open
+    (or reopened: then the change is marked)."""
+    year_lock.require_open_period(
+        actor=actor,
+        start=observation.period_start,
+        end=observation.period_end,
+        what=what,
+        target=observation,
+        org_unit=observation.org_unit,
+    )
+
+
+def submitter(observation: Observation) -> First:
+    return First(observation.submitted_by_id, observation.submitted_by_label)
 
 
 def _lock_status(observation: Observation) -> str:
@@ -529,6 +568,7 @@ def submit_observation(*, actor: Any, observation: Observation, reason: str = ""
     """draft → submitted, after the checks: unit dimension, impossible values, and the jump
     against the previous period, which needs `reason` (kept in jump_reason)."""
     require(actor, "kpis.submit", observation.org_unit)
+    _open(actor, observation, "kpi_observation.submitted")
     if _lock_status(observation) != ObservationStatus.DRAFT:
         raise ValidationError(_("Only a draft value can be submitted."))
     metric = observation.metric
@@ -541,8 +581,18 @@ def submit_observation(*, actor: Any, observation: Observation, reason: str = ""
     observation.status = ObservationStatus.SUBMITTED
     observation.jump_reason = reason
     observation.return_note = ""  # answered by this submission; the row history keeps it
+    observation.submitted_by = actor if getattr(actor, "pk", None) else None
+    observation.submitted_by_label = actor_label(actor)
     stamp(observation, actor)
-    observation.save(update_fields=["status", "jump_reason", "return_note"])
+    observation.save(
+        update_fields=[
+            "status",
+            "jump_reason",
+            "return_note",
+            "submitted_by",
+            "submitted_by_label",
+        ]
+    )
     data: dict[str, Any] = {}
     if jump is not None:
         data["jump"] = jump.as_data()
@@ -560,10 +610,19 @@ def submit_observation(*, actor: Any, observation: Observation, reason: str = ""
 
 @transaction.atomic
 def approve_observation(*, actor: Any, observation: Observation) -> Observation:
-    """submitted → approved; only approved values feed consolidated figures."""
+    """submitted → approved; only approved values feed consolidated figures. The submitter
+    does not approve their own value (rule "kpis.observation")."""
     require(actor, "kpis.approve", observation.org_unit)
-    if observation.status != ObservationStatus.SUBMITTED:
+    _open(actor, observation, "kpi_observation.approved")
+    if _lock_status(observation) != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved."))
+    observation.refresh_from_db(fields=["submitted_by", "submitted_by_label"])
+    segregate(
+        actor,
+        rule="kpis.observation",
+        first=submitter(observation),
+        message=_("You submitted this value: another approver approves it."),
+    )
     observation.status = ObservationStatus.APPROVED
     observation.approved_by = actor if getattr(actor, "pk", None) else None
     observation.approved_at = timezone.now()
@@ -585,6 +644,7 @@ def return_observation(*, actor: Any, observation: Observation, note: str) -> Ob
     note = (note or "").strip()
     if not note:
         raise ValidationError({"return_note": _("Say why the value is returned.")})
+    _open(actor, observation, "kpi_observation.returned")
     if _lock_status(observation) != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be returned."))
     observation.status = ObservationStatus.DRAFT
@@ -607,6 +667,7 @@ def attach_evidence(*, actor: Any, observation: Observation, uploaded_file: Any)
     same types and size limit as the cycle's evidence; a replaced file stays in storage and
     in the row history."""
     require(actor, "kpis.change", observation.org_unit)
+    _open(actor, observation, "kpi_observation.evidence")
     if _lock_status(observation) == ObservationStatus.APPROVED:
         raise ValidationError(
             {"evidence": _("The value is approved; its evidence can no longer be changed.")}

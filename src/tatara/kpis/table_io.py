@@ -14,7 +14,8 @@ row and column, and nothing is stored unless there is none. A clean file is then
 one transaction through the services (so the gate, the checks and the audit trail are the
 same as on the pages): a new value is recorded as a draft, an existing draft corrected, an
 existing submitted or approved value refused; a new target is created, an existing one
-(same metric, year and unit) updated. Any failure rolls everything back.
+(same metric, year and unit) updated. A row of a closed fiscal year (core.year_lock) is
+refused with the others. Any failure rolls everything back.
 
 An export writes the same columns, so a file exported re-imports unchanged.
 """
@@ -34,7 +35,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tatara.core import fiscal
+from tatara.core import fiscal, year_lock
 from tatara.core.audit import record_event
 from tatara.core.permissions import can, require
 from tatara.core.tabular import (
@@ -192,10 +193,21 @@ class _ObservationEntry:
     source: str
 
 
+def _closed_year_error(
+    row: Row, column: str, years: Sequence[int], closed: set[int]
+) -> CellError | None:
+    """A row touching a closed fiscal year: refused like any other bad cell."""
+    touched = sorted(set(years) & closed)
+    if not touched:
+        return None
+    return row.error(column, year_lock.closed_message(touched[0]))
+
+
 def _observation_entries(table: Table, lookups: _Lookups) -> tuple[list[Any], list[CellError]]:
     errors: list[CellError] = []
     entries: list[_ObservationEntry] = []
     seen: dict[tuple[Any, ...], int] = {}
+    closed_years = year_lock.closed_years()
     for row in table.rows:
         before = len(errors)
         metric = lookups.metric(row, errors)
@@ -218,6 +230,13 @@ def _observation_entries(table: Table, lookups: _Lookups) -> tuple[list[Any], li
                 services.check_period(metric, *period)
             except ValidationError as exc:
                 errors.append(row.error("period", " ".join(exc.messages)))
+                period = None
+        if period is not None:
+            refused = _closed_year_error(
+                row, "period", year_lock.years_of_period(*period), closed_years
+            )
+            if refused is not None:
+                errors.append(refused)
                 period = None
         value = _number(row, "value", errors)
         entered_unit = row.text("unit") or (metric.unit if metric else "")
@@ -424,6 +443,7 @@ def _target_entries(table: Table, lookups: _Lookups) -> tuple[list[_TargetEntry]
     errors: list[CellError] = []
     entries: list[_TargetEntry] = []
     seen: dict[tuple[int, int, int], int] = {}
+    closed_years = year_lock.closed_years()
     for row in table.rows:
         before = len(errors)
         metric = lookups.metric(row, errors)
@@ -459,6 +479,10 @@ def _target_entries(table: Table, lookups: _Lookups) -> tuple[list[_TargetEntry]
                 )
         if base_year is not None and kind != TargetKind.REDUCE_VS_BASE:
             errors.append(row.error("base_year", _("only a reduction target has a base year")))
+        if year is not None:
+            refused = _closed_year_error(row, "fiscal_year", [year], closed_years)
+            if refused is not None:
+                errors.append(refused)
         if len(errors) == before and year is not None:
             try:
                 value = services.check_target(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tatara.core import year_lock
 from tatara.core.permissions import can
 from tatara.cycle import selectors as cycle_selectors
 from tatara.cycle.models import Initiative
@@ -113,8 +114,10 @@ def _link_choices(request: HttpRequest, target: Target) -> list[tuple[int, str]]
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target_or_404(request, pk)
-    manage = can(request.user, MANAGE, target.org_unit)
-    if request.method == "POST" and not manage:
+    lock = year_lock.lock_state(target.fiscal_year.year)
+    # a closed year's target is a record: shown, not offered for change (the service refuses)
+    manage = can(request.user, MANAGE, target.org_unit) and not lock.closed
+    if request.method == "POST" and not can(request.user, MANAGE, target.org_unit):
         raise PermissionDenied
     initial = {
         "kind": target.kind,
@@ -140,11 +143,13 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "kpis/collect/target_form.html",
         {
-            "form": form if manage else None,
+            # after a refused POST the form stays, with the service's reason on it
+            "form": form if manage or form.is_bound else None,
             "target": target,
             "linked": linked,
             "link_form": LinkForm(choices=_link_choices(request, target)) if manage else None,
             "can_manage": manage,
+            "lock": lock,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -178,8 +183,12 @@ def target_link(request: HttpRequest, pk: int) -> HttpResponse:
 def target_unlink(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
     target = _target_or_404(request, pk)
     initiative = _initiative_or_404(request, initiative_pk)
-    initiative_ratings.unlink_target(actor=request.user, target=target, initiative=initiative)
-    messages.success(request, _("Link removed."))
+    try:
+        initiative_ratings.unlink_target(actor=request.user, target=target, initiative=initiative)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Link removed."))
     return redirect("kpi_collect:target-edit", pk)
 
 
@@ -211,6 +220,10 @@ def rating_override(request: HttpRequest, pk: int) -> HttpResponse:
 def rating_clear(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, VIEW)
     initiative = _initiative_or_404(request, pk)
-    initiative_ratings.clear_override(actor=request.user, initiative=initiative)
-    messages.success(request, _("Override removed: the targets' rating applies."))
+    try:
+        initiative_ratings.clear_override(actor=request.user, initiative=initiative)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Override removed: the targets' rating applies."))
     return redirect("cycle:initiative", pk)

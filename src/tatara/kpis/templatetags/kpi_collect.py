@@ -7,7 +7,9 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from tatara.core import year_lock
 from tatara.core.permissions import can
 from tatara.kpis import display, report
 from tatara.kpis.collection import APPROVE, CHANGE, EXPORT, MANAGE, VIEW
@@ -67,6 +69,14 @@ def initiative_kpis(context: Any, initiative: Any) -> dict[str, Any]:
         .values_list("pk", flat=True)
     )
     manage = can(user, MANAGE, initiative.owner_unit)
+    # the override changes only in an open year and before the rating is confirmed
+    # (kpis.initiative_ratings); the page says why when it does not offer the form
+    if year_lock.is_closed(initiative.cycle.fiscal_year.year):
+        frozen = _("The year is closed: the override is a record.")
+    elif initiative.status == "confirmed":
+        frozen = _("The rating is confirmed: the override changes after a send-back.")
+    else:
+        frozen = ""
     rows = [
         {
             "evaluation": e,
@@ -87,6 +97,7 @@ def initiative_kpis(context: Any, initiative: Any) -> dict[str, Any]:
         "override": override,
         "rating": found.rating,
         "can_manage": manage,
+        "frozen": frozen if manage else "",
         "form": (
             OverrideForm(
                 initial={
@@ -95,7 +106,7 @@ def initiative_kpis(context: Any, initiative: Any) -> dict[str, Any]:
                 },
                 auto_id="override_%s",
             )
-            if manage
+            if manage and not frozen
             else None
         ),
         "csrf_token": context.get("csrf_token"),
