@@ -64,6 +64,27 @@ def test_carry_forward_closes_the_year_in_the_lock(world: Any, advance: Any):
     assert AuditEvent.objects.filter(verb="fiscal.year_closed").get().actor_label == "csr_admin"
 
 
+def test_a_reopened_year_closes_again_only_once_what_was_sent_back_is_confirmed(
+    world: Any, advance: Any
+):
+    csr, risk = world.users["csr_admin"], world.users["group_risk_officer"]
+    for code in ("alpha-div", "bravo-div"):
+        advance(world.fresh(code), Status.CONFIRMED)
+    services.carry_forward(actor=csr, cycle=world.cycle)
+    reopening = year_lock.request_reopening(actor=csr, year=world.year, reason="Audit finding")
+    year_lock.approve_reopening(actor=risk, reopening=reopening)
+    sent_back = services.return_for_rework(
+        actor=csr, initiative=world.fresh("alpha"), note="Results overstated"
+    )
+    with pytest.raises(ValidationError, match="not confirmed again") as refused:
+        year_lock.close_year(actor=csr, year=world.year)
+    assert str(sent_back) in " ".join(refused.value.messages)
+    assert not year_lock.is_closed(world.year)  # the reopening goes on
+    advance(world.fresh("alpha"), Status.CONFIRMED)
+    year_lock.close_year(actor=csr, year=world.year)
+    assert year_lock.is_closed(world.year)
+
+
 def test_every_write_of_a_closed_years_cycle_is_refused(world: Any, advance: Any):
     csr, officer = world.users["csr_admin"], world.users["company_risk_officer"]
     draft = world.fresh("alpha-div")

@@ -21,9 +21,11 @@ changes made under it stay marked (`changes_under()`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -169,15 +171,46 @@ def _fiscal_year(year: int | FiscalYear, *, create: bool = False) -> FiscalYear:
     return found
 
 
+# Areas register what must be finished before a reopened year closes again: a check gets the
+# reopening and returns the problems (sentences naming the records), empty when none.
+_END_CHECKS: list[Callable[[YearReopening], list[str]]] = []
+
+
+def register_end_check(check: Callable[[YearReopening], list[str]]) -> None:
+    if check not in _END_CHECKS:
+        _END_CHECKS.append(check)
+
+
+def changed_targets(reopening: YearReopening, model: type[models.Model]) -> set[str]:
+    """The ids (as stored in audit events) of `model`'s rows changed under the reopening."""
+    content_type = ContentType.objects.get_for_model(model)
+    return set(
+        changes_under(reopening)
+        .filter(target_type=content_type)
+        .values_list("target_id", flat=True)
+    )
+
+
 @transaction.atomic
 def close_year(*, actor: Any, year: int | FiscalYear) -> FiscalYear:
     """Close the year (its records become read-only). Closing a reopened year ends the
-    reopening; closing a closed year changes nothing."""
+    reopening, once what was reopened is finished again (the areas' end checks: e.g. an
+    initiative sent back under the reopening is confirmed again); closing a closed year
+    changes nothing."""
     _require_group_wide(actor, CLOSE)
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=_fiscal_year(year, create=True).pk)
     reopening = open_reopening(fiscal_year)
     now = timezone.now()
     if reopening is not None:
+        problems = [problem for check in _END_CHECKS for problem in check(reopening)]
+        if problems:
+            raise ValidationError(
+                [
+                    _("FY%(year)d cannot be closed again yet.") % {"year": fiscal_year.year},
+                    *problems,
+                ],
+                code="reopening_unfinished",
+            )
         reopening.status = ReopeningStatus.ENDED
         reopening.ended_at = now
         reopening.ended_by_label = actor_label(actor)

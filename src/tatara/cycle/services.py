@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from tatara.core import fiscal, year_lock
 from tatara.core.approvals import First, rule_enabled, same_person, segregate
 from tatara.core.audit import actor_label, record_event, stamp
-from tatara.core.models import FiscalYear
+from tatara.core.models import FiscalYear, YearReopening
 from tatara.core.permissions import ALL, allowed_units, can, require
 from tatara.cycle.choices import Column, Phase, Status
 from tatara.cycle.models import CycleYear, Evidence, Initiative, Measure, Subject
@@ -763,3 +763,23 @@ def proposed_by_actor(actor: Any, initiative: Initiative) -> bool:
 def ensure_can_import(actor: Any) -> None:
     if not can(actor, "cycle.manage"):
         raise PermissionDenied("not allowed: cycle.manage")
+
+
+def unconfirmed_under_reopening(reopening: YearReopening) -> list[str]:
+    """The year's end check (core.year_lock.register_end_check): an initiative changed while
+    its year was reopened — sent back, re-planned, rated again — is confirmed again before the
+    year closes, so the closed year's table holds no half-done row."""
+    ids = [int(i) for i in year_lock.changed_targets(reopening, Initiative) if i.isdigit()]
+    rows = (
+        Initiative.objects.filter(pk__in=ids, cycle__fiscal_year=reopening.fiscal_year)
+        .exclude(status=Status.CONFIRMED)
+        .select_related("cycle__fiscal_year", "subject")
+        .order_by("subject__number", "position", "pk")
+    )
+    return [
+        _(
+            "Initiative %(initiative)s was changed under the reopening and is not confirmed again (%(status)s)."
+        )
+        % {"initiative": row, "status": row.get_status_display()}
+        for row in rows
+    ]
