@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import factories as f
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,6 +15,7 @@ from django.core.management.base import CommandError
 from tatara.core import year_lock
 from tatara.core.models import ReopeningStatus, YearReopening
 from tatara.cycle import services as cycle_services
+from tatara.cycle.choices import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,12 @@ def test_the_page_asks_approves_and_closes_again(world: Any, client: Any):
     assert 'data-testid="change-count">1<' in page
     assert f'href="/cycle/initiatives/{world.initiatives["alpha"].pk}/"' in page
     assert "close it again" in client.get("/").content.decode()
+    # the initiative sent back must be confirmed again before the year closes
+    refused = client.post(f"/fiscal-years/{year}/close/", follow=True).content.decode()
+    assert "is not confirmed again" in refused
+    reopening.refresh_from_db()
+    assert reopening.status == ReopeningStatus.OPEN
+    f.advance(world.fresh("alpha"), Status.CONFIRMED)
     client.post(f"/fiscal-years/{year}/close/")
     reopening.refresh_from_db()
     assert reopening.status == ReopeningStatus.ENDED and year_lock.is_closed(year)

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import factories as f
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -316,6 +317,9 @@ def test_a_reopening_lets_a_correction_through_and_marks_it(demo: Any, client: A
     assert Initiative.objects.get(pk=initiative.pk).status == Status.APPROVED
     page = client.get(f"/cycle/initiatives/{initiative.pk}/").content.decode()
     assert 'data-testid="reopened-mark"' in page and 'data-testid="year-reopened"' in page
+    refused = client.post("/fiscal-years/2019/close/", follow=True).content.decode()
+    assert "is not confirmed again" in refused and not year_lock.is_closed(2019)
+    f.advance(initiative, Status.CONFIRMED, rating=initiative.rating or 3)
     client.post("/fiscal-years/2019/close/")
     assert year_lock.is_closed(2019)
     response = api("csr").post(

@@ -1,21 +1,27 @@
 """The reopening of a closed year, in Chromium: the demo's FY2019 is closed; the CSR office asks
 to reopen it with a reason, the Group Risk Management Officer approves it from the dashboard
-task, the CSR office sends an initiative back (marked as changed while reopened) and closes
-the year again. Then the fiscal years page and the closed initiative in Japanese."""
+task, the CSR office sends an initiative back (marked as changed while reopened), cannot close
+the year again until it is confirmed again, then closes it. Then the fiscal years page and the closed initiative in Japanese."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import factories as f
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.browser import log_in, shot
 from tatara.core import year_lock
+from tatara.cycle.choices import Status
 from tatara.cycle.models import Initiative
 from tatara.demo.builder import DEMO_PASSWORD, build_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def reopening_pk(initiative: Initiative) -> int:
+    return int(initiative.cycle.fiscal_year.reopenings.get(status="open").pk)
 
 
 def test_reopen_correct_and_close_again(page: Page, live_server: Any) -> None:
@@ -57,6 +63,13 @@ def test_reopen_correct_and_close_again(page: Page, live_server: Any) -> None:
     page.get_by_test_id("year-reopened").get_by_role("link", name="See the changes").click()
     expect(page.get_by_test_id("change-count")).to_have_text("1")
     shot(page, "reopening-open-en")
+    # the initiative sent back must be confirmed again before the year closes
+    page.get_by_role("button", name="Close FY2019 again").click()
+    expect(page.get_by_text("is not confirmed again", exact=False)).to_be_visible()
+    shot(page, "reopening-close-refused-en")
+    assert not year_lock.is_closed(2019)
+    f.advance(initiative, Status.CONFIRMED, rating=initiative.rating or 3)
+    page.goto(f"{base}/fiscal-years/reopenings/{reopening_pk(initiative)}/")
     page.get_by_role("button", name="Close FY2019 again").click()
     expect(page.get_by_test_id("state-2019")).to_contain_text("Closed")
     assert year_lock.is_closed(2019)
