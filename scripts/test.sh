@@ -26,8 +26,14 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "browser tests: skipped (no /usr/bin/chromium; apt-get install chromium)"
 fi
 
+# The suite runs in parallel, one worker per core (TATARA_TEST_WORKERS=1 for one process).
+# --dist load: a test class's tests may go to different workers; each worker has its own
+# test database (pytest-django names it per worker).
+WORKERS="${TATARA_TEST_WORKERS:-auto}"
+PYTEST=($BIN/pytest -n "$WORKERS" --dist load)
+
 echo "== pytest on SQLite"
-$BIN/pytest "$@"
+"${PYTEST[@]}" "$@"
 
 PG_URL="${TATARA_TEST_POSTGRES_URL:-}"
 STARTED=""
@@ -43,5 +49,5 @@ fi
 if [ -n "$PG_URL" ]; then
   trap '[ -n "$STARTED" ] && bash scripts/pg-tmp.sh stop' EXIT
   echo "== pytest on PostgreSQL"
-  TATARA_DATABASE_URL="$PG_URL" $BIN/pytest "$@"
+  TATARA_DATABASE_URL="$PG_URL" "${PYTEST[@]}" "$@"
 fi
