@@ -1200,7 +1200,8 @@ def to_arabic(word: str, persian: bool = False) -> str:
                     if latin == "g" and not persian:
                         ar = "ج"
                     if latin in ("p", "ch", "zh") and not persian:
-                        ar = {"p": "ب", "ch": "تش", "zh": "ج"}[latin]
+                        # "ch" in a French romanisation (Maghreb, Lebanon) is ش: Hicham
+                        ar = {"p": "ب", "ch": "ش", "zh": "ج"}[latin]
                     out.append(ar)
                     i += len(latin)
                     break
@@ -1259,9 +1260,12 @@ def _arabic_script(record: Any, name: str, rnd: random.Random) -> tuple[str, str
     words = (parts[1] + parts[0]) if parts else _words(name)  # Arabic writes given first
     if len(words) < 2:
         return None
+    # a hyphenated name is several words in Arabic script (Abu-Ubaydah, 'Ala'-al-Din,
+    # Aw-Mohamed): each written on its own, an article joined to what follows
+    words = [part for w in words for part in w.split("-") if part.strip("'")]
     out: list[str] = []
     for w in words:
-        lw = w.casefold()
+        lw = w.casefold().strip("'")
         bare = re.sub(r"^(al|el)-", "", lw)
         if lw in _ARABIC_NAMES:
             out.append(_ARABIC_NAMES[lw])

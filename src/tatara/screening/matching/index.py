@@ -45,6 +45,7 @@ from .normalize import (
     ABJAD,
     INITIAL,
     LATIN,
+    NORMAL,
     PARTICLE,
     SYLLABIC,
     VARIANTS,
@@ -62,6 +63,7 @@ from .scorer import (
     MIN_TOKEN_SIM,
     WEIGHTS,
     NameScore,
+    fold,
     score_names,
     token_similarity,
 )
@@ -95,6 +97,9 @@ KIND_MISMATCH = 0.10
 WEAK_ALIAS = 0.03  # a list's own "weak" / "low quality" alias counts a little less
 
 PERSON = "person"
+#: Countries whose people's names have no optional parts (CJK: every syllable of a given name
+#: counts; see the scorer's note on CJK names).
+_NO_OPTIONAL_PARTS = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "JP", "VN", "SG"})
 
 #: A retrieval group, one per query token (or two glued): (names walked, query token weight,
 #: [(vocabulary token, similarity, posting list)] best first, whether glued names are walked).
@@ -214,6 +219,25 @@ def _birth_evidence(query: DateTuple, listed: Sequence[DateTuple]) -> tuple[floa
 # --- the index -------------------------------------------------------------------------------
 
 
+def _optional_parts(name: str, norm: NormName) -> tuple[bool, ...] | None:
+    """Which tokens of a listed person's name are middle names or a patronymic: in "FAMILY,
+    Given Second Third" all given words after the first ordinary one; without a comma, the
+    words between the first and the last. None when the name has no such parts (or its parts
+    do not line up with its tokens)."""
+    n = len(norm.tokens)
+    if "," in name:
+        family, _, given = name.partition(",")
+        f, g = normalize(family), normalize(given)
+        if f.tokens + g.tokens != norm.tokens or len(g.tokens) < 2:
+            return None
+        first = next((k for k, c in enumerate(g.classes) if c == NORMAL), 0)
+        return (False,) * len(f.tokens) + tuple(k > first for k in range(len(g.tokens)))
+    if n < 3:
+        return None
+    return tuple(0 < k < n - 1 and norm.classes[k] == NORMAL for k in range(n))
+
+
+
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -247,6 +271,8 @@ class MatchIndex:
         self.name_filed: list[tuple[int, ...]] = []  # ids of its tokens
         self.name_glued: list[tuple[int, ...]] = []  # ids of its glued neighbours
         self.name_letters: list[int] = []  # bit mask of its words' first letters
+        #: per name, for listed persons: which tokens are middle names (cheap to leave out)
+        self.name_optional: list[tuple[bool, ...] | None] = []
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
         self.postings: list[list[int]] = []  # token id -> names holding the token
@@ -254,6 +280,7 @@ class MatchIndex:
         self.by_variant: dict[str, list[int]] = {}
         self.by_delete: dict[str, list[int]] = {}
         self.by_skeleton: dict[str, list[int]] = {}
+        self.by_fold: dict[str, list[int]] = {}
 
     # -- build --
 
@@ -302,6 +329,10 @@ class MatchIndex:
             self.name_filed.append(ids)
             self.name_glued.append(glued)
             self.name_letters.append(_letters(norm))
+            person = record.kind == PERSON and not (
+                self.record_countries[ri] & _NO_OPTIONAL_PARTS
+            )
+            self.name_optional.append(_optional_parts(name, norm) if person else None)
 
     def _finish(self) -> None:
         for tid, token in enumerate(self.tokens):
@@ -314,6 +345,10 @@ class MatchIndex:
                     self.by_delete.setdefault(d, []).append(tid)
             if len(token) >= 2 and not token.isdigit():
                 self.by_skeleton.setdefault(skeleton(token, abjad=True), []).append(tid)
+            if len(token) >= 3 and token.isalpha():
+                folded = fold(token)
+                if folded != token:
+                    self.by_fold.setdefault(folded, []).append(tid)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -334,6 +369,14 @@ class MatchIndex:
                 found.update(self.by_delete.get(d, ()))
         if script == ABJAD or (script == LATIN and len(token) >= SKELETON_MIN):
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
+        if script == ABJAD:
+            found.update(self.by_skeleton.get(skeleton(token, abjad=True, collapse=False), ()))
+        if script == LATIN and len(token) >= 3:
+            folded = fold(token)
+            found.update(self.by_fold.get(folded, ()))
+            tid = self.vocab.get(folded)
+            if tid is not None:
+                found.add(tid)
         out: dict[int, float] = {}
         tokens = self.tokens
         for t in found:
@@ -525,7 +568,7 @@ class MatchIndex:
         best: dict[int, tuple[float, float, int, NameScore]] = {}
         floor = threshold - BIRTH_DATE_MATCH - COUNTRY_MATCH - 0.01
         for ni in self.candidates(query, floor=floor):
-            ns = score_names(query, self.names[ni])
+            ns = score_names(query, self.names[ni], optional=self.name_optional[ni])
             base = ns.score
             if base < floor:
                 continue
@@ -549,7 +592,9 @@ class MatchIndex:
             record = self.records[ri]
             reasons: tuple[str, ...] = ()
             if explain:
-                detail = score_names(query, self.names[ni], explain=True)
+                detail = score_names(
+                    query, self.names[ni], explain=True, optional=self.name_optional[ni]
+                )
                 why: list[str] = []
                 self._evidence(ri, qcountry, qbirth, kind, query, why)
                 reasons = tuple(_name_reasons(detail, self.name_weak[ni]) + why)
