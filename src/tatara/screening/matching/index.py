@@ -226,16 +226,16 @@ def _optional_parts(name: str, norm: NormName) -> tuple[bool, ...] | None:
     do not line up with its tokens)."""
     n = len(norm.tokens)
     if "," in name:
-        family, _, given = name.partition(",")
-        f, g = normalize(family), normalize(given)
-        if f.tokens + g.tokens != norm.tokens or len(g.tokens) < 2:
+        f = normalize(name.partition(",")[0])
+        nf = len(f.tokens)
+        if norm.tokens[:nf] != f.tokens or n - nf < 2:
             return None
-        first = next((k for k, c in enumerate(g.classes) if c == NORMAL), 0)
-        return (False,) * len(f.tokens) + tuple(k > first for k in range(len(g.tokens)))
+        given = norm.classes[nf:]
+        first = next((k for k, c in enumerate(given) if c == NORMAL), 0)
+        return (False,) * nf + tuple(k > first for k in range(n - nf))
     if n < 3:
         return None
     return tuple(0 < k < n - 1 and norm.classes[k] == NORMAL for k in range(n))
-
 
 
 def _deletes(token: str) -> set[str]:
@@ -329,9 +329,7 @@ class MatchIndex:
             self.name_filed.append(ids)
             self.name_glued.append(glued)
             self.name_letters.append(_letters(norm))
-            person = record.kind == PERSON and not (
-                self.record_countries[ri] & _NO_OPTIONAL_PARTS
-            )
+            person = record.kind == PERSON and not (self.record_countries[ri] & _NO_OPTIONAL_PARTS)
             self.name_optional.append(_optional_parts(name, norm) if person else None)
 
     def _finish(self) -> None:
@@ -370,7 +368,10 @@ class MatchIndex:
         if script == ABJAD or (script == LATIN and len(token) >= SKELETON_MIN):
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
         if script == ABJAD:
-            found.update(self.by_skeleton.get(skeleton(token, abjad=True, collapse=False), ()))
+            raw = skeleton(token, abjad=True, collapse=False)
+            found.update(self.by_skeleton.get(raw, ()))
+            if raw[:1] in "wy" and len(raw) > 1:  # ع dropped before a long vowel: عيسى Isa
+                found.update(self.by_skeleton.get(raw[1:], ()))
         if script == LATIN and len(token) >= 3:
             folded = fold(token)
             found.update(self.by_fold.get(folded, ()))

@@ -61,45 +61,59 @@ LATIN = 0  # Latin and other alphabets (Cyrillic, Greek, …): romanised letter 
 ABJAD = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
 SYLLABIC = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
 
+
+def _wl(text: str) -> list[str]:
+    """A word list written as text."""
+    return text.split()
+
+
 HONORIFICS = frozenset(
-    """
-    mr mrs ms miss mister madam madame dr doctor prof professor sir dame lord lady
-    sheikh shaikh sheik shaykh cheikh haji hajji hadji alhaj alhajji alhajj hajj mullah mulla
-    maulana mawlana maulvi mawlawi molvi mufti qari hafiz imam ayatollah hojatoleslam
-    president praesident prasident minister colonel captain capt lieutenant lt sergeant sgt
-    admiral adm brigadier commander cmdr marshal rev reverend hon honourable honorable
-    excellency herr frau monsieur mme mlle senor senora sr sra srta signor jr junior
-    """.split()
+    _wl(
+        "mr mrs ms miss mister madam madame dr doctor prof professor sir dame lord lady "
+        "sheikh shaikh sheik shaykh cheikh haji hajji hadji alhaj alhajji alhajj hajj mullah "
+        "mulla maulana mawlana maulvi mawlawi molvi mufti qari hafiz imam ayatollah "
+        "hojatoleslam president praesident prasident minister colonel captain capt lieutenant "
+        "lt sergeant sgt admiral adm brigadier commander cmdr marshal rev reverend hon "
+        "honourable honorable excellency herr frau monsieur mme mlle senor senora sr sra srta "
+        "signor jr junior"
+    )
 )
 #: Titles only when written abbreviated with a dot ("Gen. Ali" but "Huang Wang-gen"): the
 #: bare words are also name parts.
-DOTTED_TITLES = frozenset("gen gral col maj brig lic ing eng engr arq cdr insp ph phd".split())
-#: Titles written as dotted initials: H.E. (His/Her Excellency), S.E. (Son Excellence).
-_TITLE_WORDS = frozenset(["h.e.", "h. e.", "s.e."])
+DOTTED_TITLES = frozenset(_wl("gen gral col maj brig lic ing eng engr arq cdr insp ph phd"))
+#: Titles written as dotted initials — H.E. (His/Her Excellency), S.E. (Son Excellence) —
+#: and titles in Arabic script: Hajji, Sheikh, Mullah, Mawlawi, Maulana, Qari, Hafiz, Doctor,
+#: Engineer, Mr (السيد; سيد alone is also a name).
+_ARABIC_TITLES = """
+    حاج حاجي حاجی حجي حجی الحاج شيخ شیخ الشيخ ملا مولوي مولوی مولانا قاري قاری حافظ الحافظ
+    دكتور الدكتور د. مهندس المهندس السيد
+"""
+_TITLE_WORDS = frozenset(["h.e.", "h. e.", "s.e.", *_ARABIC_TITLES.split()])
 
 PARTICLES = frozenset(
-    """
-    al el ul bin ibn bn ben bint binti abd de da del della der den di du dos das des do la le
-    van von vander zu y e the of and for sayed sayyid sayyed syed seyed seyyed sayid agha aga
-    """.split()
+    _wl(
+        "al el ul bin ibn bn ben bint binti abd de da del della der den di du dos das des do "
+        "la le van von vander zu y e the of and for sayed sayyid sayyed syed seyed seyyed "
+        "sayid agha aga"
+    )
 )
 
 GENERIC_WORDS = frozenset(
-    """
-    companies group holding holdings international intl trading trade enterprise enterprises
-    industries industry services service partners partnership firm
-    """.split()
+    _wl(
+        "companies group holding holdings international intl trading trade enterprise "
+        "enterprises industries industry services service partners partnership firm"
+    )
 )
 #: Words of legal forms, when they stay in a name because the form is not written whole or
 #: in order ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one.
 FORM_WORDS = frozenset(
-    """
-    company co comp corporation corp incorporated inc limited ltd liability joint stock
-    establishment est obshchestvo obschestvo aktsionernoe aktsionernoye otvetstvennostyu
-    ogranichennoy ogranichennoi otkrytoe zakrytoe publichnoe sociedad societe anonima anonyme
-    responsabilidad limitada gesellschaft kompaniya sherkat sahami khass sirketi anonim
-    tovarystvo aktsionerne
-    """.split()
+    _wl(
+        "company co comp corporation corp incorporated inc limited ltd liability joint stock "
+        "establishment est obshchestvo obschestvo aktsionernoe aktsionernoye otvetstvennostyu "
+        "ogranichennoy ogranichennoi otkrytoe zakrytoe publichnoe sociedad societe anonima "
+        "anonyme responsabilidad limitada gesellschaft kompaniya sherkat sahami khass sirketi "
+        "anonim tovarystvo aktsionerne"
+    )
 )
 
 _NUMBER_WORDS = {
@@ -180,6 +194,7 @@ _ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
 _DOUBLE_RE = re.compile(r"(.)\1+")
 #: Letters and dots only, a dot after every one to three letters: "L.L.C.", "S.A", "G.m.b.H.".
 _DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
+_AMPERSAND_LETTERS_RE = re.compile(r"^[^\W\d_](?:&[^\W\d_])+$")
 #: An apostrophe contraction: Nat'l, Int'l, Gov't.
 _CONTRACTION_RE = re.compile(r"^[^\W\d_]{3,}['’][lt]$")
 _EDGE_PUNCT = "\"'«»“”„‘’()[]{},;:!?"
@@ -231,6 +246,8 @@ class NormName:
     #: "Nat'l"), 1 shaped like one (a short Latin word without vowels: "Intl", also "KPD"), 0
     abbreviated: tuple[int, ...] = ()
     weak: tuple[int, ...] = ()  # WEAK_NAME_PART, WEAK_DESCRIPTIVE or 0 (data/weak_words.yaml)
+    folds: tuple[str, ...] = ()  # fold() of each token (Latin-letter spellings compared)
+    has_short: bool = False  # a token of three letters or fewer (may be glued to the next)
 
     @property
     def compact(self) -> str:
@@ -277,7 +294,6 @@ def fold(token: str) -> str:
         t = t.replace(a, b)
     t = _FOLD_C_RE.sub("k", t)
     return _DOUBLE_RE.sub(r"\1", t)
-
 
 
 # --- words ----------------------------------------------------------------------------------
@@ -378,25 +394,49 @@ _FORM_MAX = max(len(k) for k in _FORMS)
 #: a typo in one word of five letters or more ("Limitd", "Joint Tsock Company").
 _FORMS_FOLDED: dict[tuple[str, ...], _FormRule] = {}
 _FORMS_FUZZY: dict[tuple[str, ...], list[tuple[str, _FormRule]]] = {}
+
+
+def _form_fold(token: str) -> str:
+    """Folded for legal-form look-ups; words under four letters as they are (ko is not Co)."""
+    return fold(token) if len(token) >= 4 else token
+
+
 for _seq, _rule in _FORMS.items():
-    _folded = tuple(fold(t) for t in _seq)
+    _folded = tuple(_form_fold(t) for t in _seq)
     _FORMS_FOLDED.setdefault(_folded, _rule)
     for _p, _t in enumerate(_folded):
-        if len(_t) >= 5:
+        if len(_seq[_p]) >= 5:
             _key = (*_folded[:_p], "*", *_folded[_p + 1 :])
             _FORMS_FUZZY.setdefault(_key, []).append((_t, _rule))
 
 
-def _form_rule(seq: tuple[str, ...]) -> _FormRule | None:
+#: First words of the spellings (as written and folded): no form starts with any other word
+#: unless that word is the misspelt one.
+_FORM_START = frozenset(seq[0] for seq in _FORMS) | frozenset(seq[0] for seq in _FORMS_FOLDED)
+_FORM_TOKENS = frozenset(t for seq in _FORMS_FOLDED for t in seq)
+
+
+@lru_cache(maxsize=262144)
+def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
+    """The legal form spelt by ``seq``: as written, folded, or (``fuzzy``) with one word of
+    five letters or more misspelt by one letter."""
+    if (
+        seq[0] not in _FORM_START
+        and (not fuzzy or len(seq[0]) < 5)
+        and _form_fold(seq[0]) not in _FORM_START
+    ):
+        return None
     rule = _FORMS.get(seq)
     if rule is not None:
         return rule
-    folded = tuple(fold(t) for t in seq)
+    folded = tuple(_form_fold(t) for t in seq)
     rule = _FORMS_FOLDED.get(folded)
-    if rule is not None:
+    if rule is not None or not fuzzy:
         return rule
+    if sum(t not in _FORM_TOKENS for t in folded) > 1:
+        return None  # a misspelling is one word; the others must be words of forms
     for p, t in enumerate(folded):
-        if len(t) < 5:
+        if len(seq[p]) < 5:
             continue
         for target, rule in _FORMS_FUZZY.get((*folded[:p], "*", *folded[p + 1 :]), ()):
             if OSA.distance(t, target, score_cutoff=1) <= 1:
@@ -439,6 +479,8 @@ def _words(text: str) -> list[_Token]:
                     out.append(_Token(t, LATIN))
                 out.append(_Token(cls, LATIN))
                 continue
+        if _AMPERSAND_LETTERS_RE.match(core):
+            word = core.replace("&", "")  # I&S, A&A: one name, not "i and s"
         parts, script = _transliterate(word)
         contracted = bool(_CONTRACTION_RE.search(core))
         for i, part in enumerate(parts):
@@ -457,7 +499,7 @@ def _split_glued(word: str) -> tuple[str, str] | None:
         return None
     for suffix, cls in _GLUED_FORMS:
         rest = plain[: -len(suffix)]
-        if plain.endswith(suffix) and len(rest) >= _GLUED_REST and rest not in _FORM_WORDS:
+        if plain.endswith(suffix) and len(rest) >= _GLUED_REST and plain not in _FORM_WORDS:
             return rest, cls
     return None
 
@@ -479,17 +521,15 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
     legal = [t.text for t in tokens if t.text.startswith("@")]
     words = [t for t in tokens if not t.text.startswith("@")]
 
-    def match_at(i: int, end: bool) -> tuple[int, _FormRule] | None:
+    def match_at(i: int, fuzzy: bool = True) -> tuple[int, _FormRule] | None:
         n = len(words)
         for size in range(min(_FORM_MAX, n - i), 0, -1):
-            if end and i + size != n:
-                continue
             seq = tuple(w.text for w in words[i : i + size])
-            rule = _form_rule(seq)
+            rule = _form_rule(seq, fuzzy)
             if rule is None:
                 continue
-            if len(seq[0]) == 1 and i + size != n:
-                continue  # single letters only as a trailing legal form
+            if len(seq[0]) == 1 and i + size != n and size < 3:
+                continue  # single letters only as a trailing legal form (or a long one)
             return size, rule
         return None
 
@@ -498,19 +538,18 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
         changed = False
         n = len(words)
         # the end: longest form ending at the last token
-        for start in range(max(0, n - _FORM_MAX), n):
-            found = match_at(start, end=True)
-            if found and start > 0:
-                size, rule = found
-                if _short_and_bare(words[start:], n - size):
-                    break
+        for size in range(min(_FORM_MAX, n - 1), 0, -1):
+            rule = _form_rule(tuple(w.text for w in words[n - size :]), True)
+            if rule is None:
+                continue
+            if not _short_and_bare(words[n - size :], n - size):
                 legal.append(rule.cls)
-                del words[start:]
+                del words[n - size :]
                 changed = True
-                break
+            break
         if changed:
             continue
-        found = match_at(0, end=False)
+        found = match_at(0)
         if found and found[1].front and found[0] < len(words):
             size, rule = found
             if _short_and_bare(words[:size], len(words) - size):
@@ -521,7 +560,7 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
     # unambiguous forms anywhere in the middle
     i = 1
     while i < len(words) - 1:
-        found = match_at(i, end=False)
+        found = match_at(i, fuzzy=False)
         if found and found[1].anywhere and len(words[i].text) > 1:
             size, rule = found
             legal.append(rule.cls)
@@ -559,9 +598,9 @@ def token_class(token: str, script: int = LATIN) -> int:
     return NORMAL
 
 
-#: Legal-form words left in a name as words (a two-letter form kept, "RI SA"): generic.
+#: Short legal-form words left in a name as words ("RI SA", "HOLDING COMPANY SAL SHAM").
 _FORM_WORDS_LEFT = frozenset(
-    seq[0] for seq in _FORMS if len(seq) == 1 and len(seq[0]) == 2 and seq[0].isalpha()
+    seq[0] for seq in _FORMS if len(seq) == 1 and 2 <= len(seq[0]) <= 5 and seq[0].isalpha()
 )
 
 
@@ -602,6 +641,9 @@ def normalize(name: str) -> NormName:
             t.abbreviated if c == NORMAL else 0 for t, c in zip(tokens, classes, strict=True)
         ),
         weak=tuple(
-            max(WEAK_WORDS.get(t, 0), WEAK_WORDS.get(k, 0)) for t, k in zip(texts, keys, strict=True)
+            max(WEAK_WORDS.get(t, 0), WEAK_WORDS.get(k, 0))
+            for t, k in zip(texts, keys, strict=True)
         ),
+        folds=tuple(fold(t) for t in texts),
+        has_short=any(len(t) <= 3 for t in texts),
     )

@@ -38,7 +38,6 @@ themselves: a different legal-form class on both sides costs ``LEGAL_MISMATCH``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,13 +46,13 @@ from rapidfuzz.distance import OSA
 from .normalize import (
     ABJAD,
     FORM_WORD,
-    WEAK_NAME_PART,
     GENERIC,
     INITIAL,
     LATIN,
     NUMBER,
     PARTICLE,
     SYLLABIC,
+    WEAK_NAME_PART,
     NormName,
     fold,
     skeleton,
@@ -110,6 +109,7 @@ EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = 
     "abbreviation",
 )
 
+
 def _slip(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` are one typing slip apart: a letter dropped or doubled, or two
     neighbouring letters swapped (one edit that is not another letter in its place)."""
@@ -127,10 +127,7 @@ def _slip(a: str, b: str) -> bool:
     if abs(la - lb) != 1:
         return False
     short, long_ = (a, b) if la < lb else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def contracts(abbr: str, word: str) -> bool:
@@ -241,9 +238,9 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
             best, how = 0.75, TRANSLIT  # one letter apart: the long vowel
         if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
-    if script == LATIN and la >= 3 and lb >= 3 and fold(a) == fold(b):
-        if FOLD_SIM > best and not _nisba(a, b):
-            best, how = FOLD_SIM, SPELLING
+    folded = script == LATIN and la >= 3 and lb >= 3 and fold(a) == fold(b)
+    if folded and best < FOLD_SIM and not _nisba(a, b):
+        best, how = FOLD_SIM, SPELLING
     longest = max(la, lb)
     budget = _budget(longest)
     if budget and abs(la - lb) <= budget:
@@ -320,8 +317,15 @@ def _glue_pass(
     return found
 
 
-def _pair_candidates(q: NormName, c: NormName) -> list[tuple[float, int, int, str]]:
-    """(similarity, query position, list position, how) for every token pair that matches."""
+_Unit = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+
+
+_REAL = frozenset((0, NUMBER))
+
+
+def _pair_candidates(q: NormName, c: NormName) -> list[_Unit]:
+    """Every token pair that matches, as an alignment unit: (-similarity, 0, (query
+    position,), (list position,), how) — negated so that a plain sort puts the best first."""
     nq, nc = len(q.tokens), len(c.tokens)
     qt, ct = q.tokens, c.tokens
     qk, ck = q.keys, c.keys
@@ -329,56 +333,77 @@ def _pair_candidates(q: NormName, c: NormName) -> list[tuple[float, int, int, st
     c_abbr = c.abbreviated or (0,) * nc
     c_weak = c.weak or (0,) * nc
     q_weak = q.weak or (0,) * nq
-    cand: list[tuple[float, int, int, str]] = []
+    cand: list[_Unit] = []
+    c_scripts = c.scripts
+    q_folds = q.folds or tuple(fold(t) for t in qt)
+    c_folds = c.folds or tuple(fold(t) for t in ct)
+    c_lens = [len(b) for b in ct]
     for i in range(nq):
         a = qt[i]
+        qi = (i,)
         la = len(a)
         ab = q.scripts[i]
         ka = qk[i]
+        fa = q_folds[i]
         for j in range(nc):
             b = ct[j]
             if a == b:
-                cand.append((1.0, i, j, EXACT))
+                cand.append((-1.0, 0, qi, (j,), EXACT))
                 continue
             if ka == ck[j]:
-                cand.append((0.95, i, j, VARIANT))
+                cand.append((-0.95, 0, qi, (j,), VARIANT))
                 continue
-            lb = len(b)
-            abj = _pair_script(ab, c.scripts[j])
+            lb = c_lens[j]
+            cs = c_scripts[j]
+            if ab == cs:
+                abj = SYLLABIC if ab == SYLLABIC else LATIN
+            else:
+                abj = SYLLABIC if ab == SYLLABIC or cs == SYLLABIC else ABJAD
             sim, how = 0.0, ""
             # cheap rejections before the edit distance: first letters and lengths
             if (la == 1 or lb == 1) and abj != ABJAD:
                 if a[0] != b[0]:
                     continue
                 sim, how = token_similarity(a, b, abj)
-            elif abj or abs(la - lb) <= _budget(max(la, lb)) or fold(a) == fold(b):
+            elif abj or abs(la - lb) <= _budget(la if la > lb else lb) or fa == c_folds[j]:
                 sim, how = token_similarity(a, b, abj)
             # an abbreviation against a word it contracts (either side may be the short one)
-            if sim < ABBREV_SIM and abj == LATIN:
-                if (q_abbr[i] and contracts(a, b) and (q_abbr[i] > 1 or c_weak[j])) or (
-                    c_abbr[j] and contracts(b, a) and (c_abbr[j] > 1 or q_weak[i])
-                ):
-                    sim, how = ABBREV_SIM, ABBREVIATION
+            if (
+                sim < ABBREV_SIM
+                and abj == LATIN
+                and (
+                    (q_abbr[i] and contracts(a, b) and (q_abbr[i] > 1 or c_weak[j]))
+                    or (c_abbr[j] and contracts(b, a) and (c_abbr[j] > 1 or q_weak[i]))
+                )
+            ):
+                sim, how = ABBREV_SIM, ABBREVIATION
             if sim:
-                cand.append((sim, i, j, how))
+                cand.append((-sim, 0, qi, (j,), how))
     return cand
 
 
-def _glued_candidates(
-    side: NormName, other: NormName, script: int
-) -> list[tuple[float, int, int]]:
+def _glued_candidates(side: NormName, other: NormName, script: int) -> list[tuple[float, int, int]]:
     """(similarity, first of two neighbours on ``side``, position on ``other``): two
     neighbouring tokens written as one word on the other side (Al Mashrek ~ Almashrek,
     Chang-su ~ Changsu). They compete with single matches, so that "almashrek" pairs with
     "al mashrek" rather than with "mashrek" alone."""
     found: list[tuple[float, int, int]] = []
+    if not side.has_short and side.folds:
+        return found
     toks, others = side.tokens, other.tokens
+    abjad = script == ABJAD
     for i in range(len(toks) - 1):
-        glued = toks[i] + toks[i + 1]
-        if len(glued) < 4:
+        left, right = toks[i], toks[i + 1]
+        # one of them short (a particle, a syllable): two long words glued are the old glue
+        # pass's business, after the alignment
+        if min(len(left), len(right)) > 3 or len(left) + len(right) < 4:
             continue
+        glued = left + right
         for j, target in enumerate(others):
-            if abs(len(glued) - len(target)) > 2 or glued[0] != target[0]:
+            if abjad:  # lengths and first letters differ with the vowels: compare skeletons
+                if abs(len(skeleton(glued, True)) - len(skeleton(target, True))) > 1:
+                    continue
+            elif abs(len(glued) - len(target)) > 2 or glued[0] != target[0]:
                 continue
             sim, _ = token_similarity(glued, target, script)
             if sim >= 0.8:
@@ -401,20 +426,20 @@ def score_names(
     qt, ct = q.tokens, c.tokens
     wq, wc = _weights(q), _weights(c)
     any_script = _pair_script(max(q.scripts), max(c.scripts))
-    # every match: one token to one token, or two neighbours glued to one token
-    units: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str]] = [
-        (sim, 0, (i,), (j,), how) for sim, i, j, how in _pair_candidates(q, c)
-    ]
+    # every match: one token to one token, or two neighbours glued to one token; best first,
+    # and at equal similarity a glued unit first (it accounts for more of the name: "albir"
+    # takes "al bir" before "al" takes "al")
+    units = _pair_candidates(q, c)
     if nq > 1 or nc > 1:
         units += [
-            (sim, 1, (i, i + 1), (j,), JOINED)
+            (-sim, -1, (i, i + 1), (j,), JOINED)
             for sim, i, j in _glued_candidates(q, c, any_script)
         ]
         units += [
-            (sim, 1, (i,), (j, j + 1), JOINED)
+            (-sim, -1, (i,), (j, j + 1), JOINED)
             for sim, j, i in _glued_candidates(c, q, any_script)
         ]
-    units.sort(key=lambda u: (-u[0], u[1], u[2], u[3]))
+    units.sort()
     q_used = [False] * nq
     c_used = [False] * nc
     num = 0.0
@@ -424,38 +449,56 @@ def score_names(
     inexact = 0
     matched_words = 0
     name_parts = 0  # matched pairs of common given or family names
+    matched_tokens = 0  # matched units of any class but initials
+    single_level = 0  # the weak level of the (last) real word matched
     pairs: list[Pair] = []
     q_weak = q.weak or (0,) * nq
     c_weak = c.weak or (0,) * nc
-    for sim, _glued, qi, cj, how in units:
-        if any(q_used[i] for i in qi) or any(c_used[j] for j in cj):
-            continue
-        for i in qi:
-            q_used[i] = True
-        for j in cj:
-            c_used[j] = True
-        if how == INITIAL_MATCH:
+    q_cls, c_cls = q.classes, c.classes
+    for neg_sim, glued, qi, cj, how in units:
+        sim = -neg_sim
+        if glued:
+            if any(q_used[i] for i in qi) or any(c_used[j] for j in cj):
+                continue
+            for i in qi:
+                q_used[i] = True
+            for j in cj:
+                c_used[j] = True
+            w = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+            real_q = any(q_cls[i] in _REAL for i in qi)
+            real_c = any(c_cls[j] in _REAL for j in cj)
+            level_q = max((q_weak[i] for i in qi if q_cls[i] in _REAL), default=9)
+            level_c = max((c_weak[j] for j in cj if c_cls[j] in _REAL), default=9)
+        else:
+            i, j = qi[0], cj[0]
+            if q_used[i] or c_used[j]:
+                continue
+            q_used[i] = c_used[j] = True
             # an initial holds one letter of the word it stands for: the pair weighs as two
             # initials, the rest of the word is neither for nor against ("Y. Abu Obeida" is
             # nearer "Youcef Abu Obeida" than "Abu Obeida", not farther)
-            w = 2.0 * min(wq[qi[0]], wc[cj[0]])
-        else:
-            w = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+            w = 2.0 * min(wq[i], wc[j]) if how == INITIAL_MATCH else wq[i] + wc[j]
+            real_q = q_cls[i] in _REAL
+            real_c = c_cls[j] in _REAL
+            level_q = q_weak[i] if real_q else 9
+            level_c = c_weak[j] if real_c else 9
         num += sim * w
         den += w
-        real_q = any(q.classes[i] in (0, NUMBER) for i in qi)
-        real_c = any(c.classes[j] in (0, NUMBER) for j in cj)
-        if how != INITIAL_MATCH and (real_q or real_c):
-            strong = True
-            matched_words += 1
-            inexact += sim < 1.0
-            if real_q and real_c:
-                level = max(
-                    max(q_weak[i] if q.classes[i] in (0, NUMBER) else 9 for i in qi),
-                    max(c_weak[j] if c.classes[j] in (0, NUMBER) else 9 for j in cj),
-                )
-                distinctive = distinctive or level == 0
-                name_parts += level == WEAK_NAME_PART
+        if how != INITIAL_MATCH:
+            matched_tokens += 1
+            if real_q or real_c:
+                strong = True
+                matched_words += 1
+                if sim < 1.0:
+                    inexact += 1
+                if real_q and real_c:
+                    # a glued unit's particle ("al" of Al Mashrek) neither adds nor takes away
+                    level = level_q if level_q > level_c else level_c
+                    if level == 0:
+                        distinctive = True
+                    elif level == WEAK_NAME_PART:
+                        name_parts += 1
+                    single_level = level
         if explain:
             pairs.append(Pair(" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), sim, how))
     q_free = [i for i in range(nq) if not q_used[i]]
@@ -522,7 +565,13 @@ def score_names(
         left_over = any(not q_used[i] and q.classes[i] in kept for i in range(nq)) or any(
             not c_used[j] and not opt[j] and c.classes[j] in kept for j in range(nc)
         )
-        if left_over or matched_words == 1:
+        # one weak word alone never alerts, unless it is the same descriptive name written
+        # whole (GROUP GRAND, nothing else on either side); a common given or family name
+        # alone never
+        single = matched_words == 1 and (
+            inexact or matched_tokens < 2 or single_level == WEAK_NAME_PART
+        )
+        if left_over or single:
             score = WEAK_CAP
     legal_mismatch = bool(
         q.legal
