@@ -508,6 +508,13 @@ def _hyphen_space(record: Any, name: str, rnd: random.Random) -> tuple[str, str]
             spots.append(i)
     if not spots:
         return None
+    # not inside a legal form ("S. de R.L."): the kind is about names' particles
+    form = _find_form(_words(name))
+    if form:
+        form_words = set(_words(name)[form[0] : form[1]])
+        spots = [i for i in spots if tokens[i - 1] not in form_words]
+    if not spots:
+        return None
     i = rnd.choice(spots)
     sep = tokens[i]
     options = [o for o in ("-", " ", "") if o != (sep if sep == "-" else " ")]

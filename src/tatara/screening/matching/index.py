@@ -52,8 +52,10 @@ from .normalize import (
     NormName,
     normalize,
     skeleton,
+    skeleton_w,
 )
 from .scorer import (
+    ABBREV_SIM,
     EXACT,
     EXTRA_LIST,
     EXTRA_QUERY,
@@ -219,6 +221,10 @@ def _birth_evidence(query: DateTuple, listed: Sequence[DateTuple]) -> tuple[floa
 # --- the index -------------------------------------------------------------------------------
 
 
+def _abbreviations(query: NormName) -> tuple[int, ...]:
+    return query.abbreviated or (0,) * len(query.tokens)
+
+
 def _optional_parts(name: str, norm: NormName) -> tuple[bool, ...] | None:
     """Which tokens of a listed person's name are middle names or a patronymic: in "FAMILY,
     Given Second Third" all given words after the first ordinary one; without a comma, the
@@ -281,6 +287,7 @@ class MatchIndex:
         self.by_delete: dict[str, list[int]] = {}
         self.by_skeleton: dict[str, list[int]] = {}
         self.by_fold: dict[str, list[int]] = {}
+        self.by_skeleton_w: dict[str, list[int]] = {}  # abjad skeleton keeping w/v
 
     # -- build --
 
@@ -343,6 +350,8 @@ class MatchIndex:
                     self.by_delete.setdefault(d, []).append(tid)
             if len(token) >= 2 and not token.isdigit():
                 self.by_skeleton.setdefault(skeleton(token, abjad=True), []).append(tid)
+                if "w" in token or "v" in token:
+                    self.by_skeleton_w.setdefault(skeleton_w(token), []).append(tid)
             if len(token) >= 3 and token.isalpha():
                 folded = fold(token)
                 if folded != token:
@@ -372,6 +381,8 @@ class MatchIndex:
             found.update(self.by_skeleton.get(raw, ()))
             if raw[:1] in "wy" and len(raw) > 1:  # ع dropped before a long vowel: عيسى Isa
                 found.update(self.by_skeleton.get(raw[1:], ()))
+            if "w" in token:
+                found.update(self.by_skeleton_w.get(skeleton_w(token, collapse=False), ()))
         if script == LATIN and len(token) >= 3:
             folded = fold(token)
             found.update(self.by_fold.get(folded, ()))
@@ -460,7 +471,12 @@ class MatchIndex:
             self._add_repeated(acc, weight, matches, k)
         total = sum(WEIGHTS[c] for c in query.classes)
         if floor > 0.0:
-            initials = sum(WEIGHTS[c] for c in query.classes if c == INITIAL)
+            # initials and abbreviations are scored, not retrieved: leave room for them
+            initials = sum(
+                WEIGHTS[c]
+                for c, abbr in zip(query.classes, _abbreviations(query), strict=True)
+                if c == INITIAL or abbr
+            )
             e = EXTRA_QUERY
             need = floor * e * total / (2.0 - 2.0 * floor + floor * e) - initials
             if need > 0.0:
@@ -481,18 +497,20 @@ class MatchIndex:
         ``EXTRA_QUERY`` and the name's own unmatched weight ``EXTRA_LIST``. A long name that
         holds every query token is not pushed out by short names holding only the commonest
         one. An initial in the query counts for names with a word of that letter."""
+        abbrs = _abbreviations(query)
         bits = [
-            _letter_bit(t) for t, c in zip(query.tokens, query.classes, strict=True) if c == INITIAL
+            (_letter_bit(t[0]), WEIGHTS[c] * (ABBREV_SIM if abbr else INITIAL_SIM))
+            for t, c, abbr in zip(query.tokens, query.classes, abbrs, strict=True)
+            if c == INITIAL or abbr
         ]
         letters, weights = self.name_letters, self.name_weight
-        w_init = WEIGHTS[INITIAL] * INITIAL_SIM
         eq, el = EXTRA_QUERY, EXTRA_LIST
 
         def estimate(n: int) -> float:
             a = acc[n]
-            for bit in bits:
+            for bit, w in bits:
                 if letters[n] & bit:
-                    a += w_init
+                    a += w
             a = min(a, total)
             return 2.0 * a / (2.0 * a + eq * (total - a) + el * max(0.0, weights[n] - a))
 
@@ -703,6 +721,10 @@ def _name_reasons(detail: NameScore, weak: bool) -> list[str]:
         out.append("legal forms differ")
     if detail.weak_only:
         out.append("only particles, initials or generic words match")
+    if detail.weak_name:
+        out.append(
+            "only weak words match (very common names, descriptive words): no alert by name alone"
+        )
     if weak:
         out.append("matched a weak alias")
     return out

@@ -191,6 +191,7 @@ _APOSTROPHES_RE = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
 _SPLIT_RE = re.compile(r"[^0-9a-z@]+")
 _VOWELS_RE = re.compile("[aeiou]")
 _ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
+_SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
 _DOUBLE_RE = re.compile(r"(.)\1+")
 #: Letters and dots only, a dot after every one to three letters: "L.L.C.", "S.A", "G.m.b.H.".
 _DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
@@ -208,8 +209,15 @@ def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
     base = _skeleton_base(token, collapse)
     if not abjad:
         return _VOWELS_RE.sub("", base)
-    # Arabic script has one letter for v and w (و), and ج is j or g (Egyptian Gamal)
-    return _ABJAD_SKEL_RE.sub("", base.replace("v", "w").replace("g", "j"))
+    # ج is j or g (Egyptian Gamal)
+    return _ABJAD_SKEL_RE.sub("", base.replace("g", "j"))
+
+
+def skeleton_w(token: str, collapse: bool = True) -> str:
+    """The abjad skeleton with و kept as the consonant it also writes (v or w: Darvish دروش,
+    Marwan مروان), for a second comparison when :func:`skeleton` drops it as a long vowel."""
+    base = _skeleton_base(token, collapse).replace("g", "j").replace("v", "w")
+    return _SKEL_W_RE.sub("", base)
 
 
 def _skeleton_base(token: str, collapse: bool = True) -> str:
@@ -638,7 +646,8 @@ def normalize(name: str) -> NormName:
         legal=tuple(sorted(set(legal))),
         honorifics=tuple(honorifics),
         abbreviated=tuple(
-            t.abbreviated if c == NORMAL else 0 for t, c in zip(tokens, classes, strict=True)
+            t.abbreviated if c in (NORMAL, GENERIC) else 0
+            for t, c in zip(tokens, classes, strict=True)
         ),
         weak=tuple(
             max(WEAK_WORDS.get(t, 0), WEAK_WORDS.get(k, 0))

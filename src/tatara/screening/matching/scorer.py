@@ -57,6 +57,7 @@ from .normalize import (
     fold,
     skeleton,
     skeleton_gaps,
+    skeleton_w,
     variant_key,
 )
 
@@ -97,6 +98,11 @@ INITIAL_SIM = 0.7  # an initial against a name with that first letter
 #: Equal consonant skeletons across an abjad, by skeleton length (1, 2, 3 or more letters):
 #: the longer the skeleton, the fewer names share it.
 ABJAD_SIM = {1: 0.7, 2: 0.82, 3: 0.93}
+#: ... and a short one whose written long vowels stand where the Latin name has them.
+ABJAD_MATRES_SIM = 0.88
+#: Equal skeletons but a long vowel written in Arabic script missing in the Latin name: most
+#: often another name (حسین Hossein is not Ehsan).
+LONG_VOWEL_MISSING = 0.7
 
 EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = (
     "exact",
@@ -197,6 +203,35 @@ def _long_i_missing(a: str, b: str) -> bool:
     return False
 
 
+def _matres_agree(a: str, b: str) -> bool:
+    """Whether the abjad-romanised token (fewer vowels) writes at least one long vowel — ي
+    ``y``, و ``w`` — and every one of them stands where the Latin token has a vowel of that
+    kind (y: i, e; w: u, o) or the same letter: علي ``ly`` and Ali, عيسى ``ysa`` and Isa. A
+    short skeleton (one or two consonants) is trusted more when its long vowels agree."""
+    va, vb = sum(ch in "aeiou" for ch in a), sum(ch in "aeiou" for ch in b)
+    if va == vb:
+        return False
+    abjad, latin = (a, b) if va < vb else (b, a)
+    if abjad[:1] in "wy" and latin[:1] in "aeiou" and len(abjad) > 1:
+        # ع dropped before the long vowel (عيسى ysa, Isa): the letter is the first vowel
+        ga = skeleton_gaps(abjad[1:])
+        ga[0] = abjad[0] + ga[0]
+    else:
+        ga = skeleton_gaps(abjad)
+    gl = skeleton_gaps(latin)
+    if len(ga) != len(gl) or not any(ch in "wy" for gap in ga for ch in gap):
+        return False
+    last = len(ga) - 1
+    for k, (gap, other) in enumerate(zip(ga, gl, strict=True)):
+        for ch in gap:
+            # a final ی also writes ā in Persian (موسی Musa)
+            if ch == "y" and not any(v in other for v in ("aeiy" if k == last else "eiy")):
+                return False
+            if ch == "w" and not any(v in other for v in "uow"):
+                return False
+    return True
+
+
 @lru_cache(maxsize=262144)
 def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how they matched. ``script`` is the
@@ -219,10 +254,10 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     how = ""
     if script == ABJAD:
         sa, sb = skeleton(a, abjad=True), skeleton(b, abjad=True)
+        va, vb = sum(ch in _VOWELS for ch in a), sum(ch in _VOWELS for ch in b)
         if sa != sb:
             # the side romanised from the abjad (fewer vowels) has no written doubles: two
             # equal letters there are two consonants (ددن ddn ~ Dudin)
-            va, vb = sum(ch in _VOWELS for ch in a), sum(ch in _VOWELS for ch in b)
             if va < vb:
                 sa = skeleton(a, abjad=True, collapse=False)
                 if sa != sb and sa[:1] in "wy" and b[0] in "aeiou":
@@ -231,12 +266,18 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
                 sb = skeleton(b, abjad=True, collapse=False)
                 if sa != sb and sb[:1] in "wy" and a[0] in "aeiou":
                     sb = sb[1:]
+        if sa != sb and ("w" in a + b or "v" in a + b):
+            wa, wb = skeleton_w(a, collapse=va >= vb), skeleton_w(b, collapse=vb >= va)
+            if wa == wb:
+                sa = sb = wa
         if sa == sb and sa and not _long_i_missing(a, b):
             sim = ABJAD_SIM[min(len(sa), 3)]
+            if len(sa) < 3 and _matres_agree(a, b):
+                sim = max(sim, ABJAD_MATRES_SIM)
             return (min(sim, ENDING) if _nisba(a, b) else sim), TRANSLIT
         if sa == sb and sa:
-            best, how = 0.75, TRANSLIT  # one letter apart: the long vowel
-        if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+            best, how = LONG_VOWEL_MISSING, TRANSLIT  # one letter apart: the long vowel
+        elif min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
     folded = script == LATIN and la >= 3 and lb >= 3 and fold(a) == fold(b)
     if folded and best < FOLD_SIM and not _nisba(a, b):
@@ -281,6 +322,8 @@ class NameScore:
     unmatched_list: tuple[str, ...]
     legal_mismatch: bool
     weak_only: bool
+    #: only weak words matched (common names, descriptive words) and the score was capped
+    weak_name: bool = False
 
 
 def _weights(name: NormName) -> list[float]:
@@ -556,6 +599,7 @@ def score_names(
         + extra_opt * sum(left_opt[k_opt:])
     )
     score = num / total if total else 0.0
+    weak_name = False
     if not strong:
         score *= 0.5
     elif not distinctive and name_parts < 2 and score > WEAK_CAP:
@@ -573,6 +617,7 @@ def score_names(
         )
         if left_over or single:
             score = WEAK_CAP
+            weak_name = True
     legal_mismatch = bool(
         q.legal
         and c.legal
@@ -589,4 +634,5 @@ def score_names(
         tuple(ct[j] for j in range(nc) if not c_used[j]),
         legal_mismatch,
         not strong,
+        weak_name,
     )
