@@ -427,7 +427,7 @@ _FORM_TOKENS = frozenset(t for seq in _FORMS_FOLDED for t in seq)
 @lru_cache(maxsize=262144)
 def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
     """The legal form spelt by ``seq``: as written, folded, or (``fuzzy``) with one word of
-    five letters or more misspelt by one letter."""
+    five letters or more misspelt by one letter (two in a word of ten or more)."""
     if (
         seq[0] not in _FORM_START
         and (not fuzzy or len(seq[0]) < 5)
@@ -446,8 +446,9 @@ def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
     for p, t in enumerate(folded):
         if len(seq[p]) < 5:
             continue
+        budget = 2 if len(t) >= 10 else 1  # Otvectvennostyu, Akcionernoe: two letters off
         for target, rule in _FORMS_FUZZY.get((*folded[:p], "*", *folded[p + 1 :]), ()):
-            if OSA.distance(t, target, score_cutoff=1) <= 1:
+            if OSA.distance(t, target, score_cutoff=budget) <= budget:
                 return rule
     return None
 
@@ -501,14 +502,16 @@ def _words(text: str) -> list[_Token]:
 
 def _split_glued(word: str) -> tuple[str, str] | None:
     """("FREGAT", "@limited") for "FREGATOOO": a glued-on legal form (``glued: true`` in the
-    data) with at least ``glued_rest`` letters before it; None otherwise."""
+    data) with at least ``glued_rest`` letters or digits before it in the word's last part
+    ("OSTEC-TESTLTD", "2016EOOD"); None otherwise. The text before the form is returned."""
     plain = _APOSTROPHES_RE.sub("", anyascii(word)).casefold().replace(".", "")
-    if not plain.isalpha():
+    head, sep, last = plain.rpartition("-")
+    if not last.isalnum() or last in _FORM_WORDS:
         return None
     for suffix, cls in _GLUED_FORMS:
-        rest = plain[: -len(suffix)]
-        if plain.endswith(suffix) and len(rest) >= _GLUED_REST and plain not in _FORM_WORDS:
-            return rest, cls
+        rest = last[: -len(suffix)]
+        if last.endswith(suffix) and len(rest) >= _GLUED_REST:
+            return head + sep + rest, cls
     return None
 
 

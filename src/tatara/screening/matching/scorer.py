@@ -82,6 +82,7 @@ SLIP_SLOPE = 0.6
 #: Two Latin spellings that agree once romanisation habits are folded away (x/ks, -off/-ov,
 #: y/i, kh/h, ou/u, w/v, ...): Soldatoff / Soldatov, Maxim / Maksim, Dmitriy / Dmitry.
 FOLD_SIM = 0.92
+FOLD_TYPO = 0.03  # a typo between folded spellings costs this much more
 #: An abbreviation ("Mgmt.", "Intl", "Md.") against a word it contracts (first letter kept,
 #: the rest in order): written with a dot or an apostrophe, any longer word; a bare
 #: vowel-less one only a weak word (Mgmt ~ management, but KPD is not a contraction of a name).
@@ -116,14 +117,31 @@ EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = 
 )
 
 
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+#: Letters next to each other on a QWERTY keyboard (same row, and the rows above and below).
+_KEY_NEIGHBOURS = {
+    ch: "".join(
+        row2[j]
+        for r2, row2 in enumerate(_KEY_ROWS)
+        for j in range(len(row2))
+        if abs(r2 - r) <= 1 and abs(j - i) <= 1 and (r2, j) != (r, i)
+    )
+    for r, row in enumerate(_KEY_ROWS)
+    for i, ch in enumerate(row)
+}
+
+
 def _slip(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` are one typing slip apart: a letter dropped or doubled, or two
-    neighbouring letters swapped (one edit that is not another letter in its place)."""
+    """Whether ``a`` and ``b`` are one typing slip apart: a letter dropped or doubled, two
+    neighbouring letters swapped, or a key next to the right one (not any other letter in its
+    place, which makes another name more often: Maria / Marta)."""
     la, lb = len(a), len(b)
     if a[0] != b[0]:
         return False  # the first letter is rarely the slip
     if la == lb:
         diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:  # a neighbouring key: Akkon for Alkon
+            return b[diff[0]] in _KEY_NEIGHBOURS.get(a[diff[0]], "")
         return (
             len(diff) == 2
             and diff[1] == diff[0] + 1
@@ -289,18 +307,25 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
         if dist <= budget:
             slope = SLIP_SLOPE if dist == 1 and _slip(a, b) else TYPO_SLOPE
             sim = 1.0 - slope * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
-            if (
-                dist == 1
-                and la == lb
-                and a[:-1] == b[:-1]
-                and a[-1] in _VOWELS
-                and b[-1] in _VOWELS
-            ):
-                sim = min(sim, ENDING)  # Antonio / Antonia: another person
             if sim > best:
                 best, how = sim, TYPO
-    if best > ENDING and _nisba(a, b):
+    if script == LATIN and best < FOLD_SIM and la >= 5 and lb >= 5:
+        # a typo once romanisation habits are folded away (Vasileff / Vasilyev)
+        fa, fb = fold(a), fold(b)
+        longest_f = max(len(fa), len(fb))
+        budget_f = _budget(longest_f)
+        if budget_f and fa != fb and abs(len(fa) - len(fb)) <= budget_f:
+            dist = OSA.distance(fa, fb, score_cutoff=budget_f)
+            if dist <= budget_f:
+                sim = 1.0 - TYPO_SLOPE * dist / longest_f - FOLD_TYPO
+                sim -= FIRST_LETTER if a[0] != b[0] else 0.0
+                if sim > best:
+                    best, how = sim, SPELLING
+    # the nisba adds a letter; two names of one length are a typo apart (Samri / Samir)
+    if best > ENDING and (la != lb or script == ABJAD) and _nisba(a, b):
         best = ENDING
+    if best > ENDING and la == lb and a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
+        best = ENDING  # Antonio / Antonia: another person
     if best < MIN_TOKEN_SIM:
         return 0.0, ""
     return best, how
