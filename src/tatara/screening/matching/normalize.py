@@ -397,6 +397,8 @@ def _form_tables() -> tuple[
 
 
 _FORMS, _CJK_FORMS, _GLUED_FORMS, _FORM_WORDS, _GLUED_REST = _form_tables()
+_GLUED_BY_SUFFIX = dict(_GLUED_FORMS)
+_GLUED_SIZES = sorted({len(suffix) for suffix in _GLUED_BY_SUFFIX}, reverse=True)
 _FORM_MAX = max(len(k) for k in _FORMS)
 #: The same spellings folded (Kompany, Korp., Stokk), and with one long word left out, for
 #: a typo in one word of five letters or more ("Limitd", "Joint Tsock Company").
@@ -464,7 +466,11 @@ def _words(text: str) -> list[_Token]:
     """Tokens of the name's words, with their dots and abbreviations marked."""
     raw = text.split()
     out: list[_Token] = []
+    last_word = len(raw) - 1
     for wi, word in enumerate(raw):
+        if word.isascii() and word.isalpha() and (wi < last_word or not _maybe_glued(word)):
+            out.append(_Token(word.casefold(), LATIN))  # the common case: a plain word
+            continue
         if word.startswith("@"):
             out.append(_Token(word, LATIN))
             continue
@@ -508,11 +514,17 @@ def _split_glued(word: str) -> tuple[str, str] | None:
     head, sep, last = plain.rpartition("-")
     if not last.isalnum() or last in _FORM_WORDS:
         return None
-    for suffix, cls in _GLUED_FORMS:
-        rest = last[: -len(suffix)]
-        if last.endswith(suffix) and len(rest) >= _GLUED_REST:
-            return head + sep + rest, cls
+    for size in _GLUED_SIZES:
+        cls = _GLUED_BY_SUFFIX.get(last[-size:])
+        if cls and len(last) - size >= _GLUED_REST:
+            return head + sep + last[:-size], cls
     return None
+
+
+def _maybe_glued(word: str) -> bool:
+    """A quick look: could a glued legal form end this (plain) word?"""
+    low = word.casefold()
+    return any(low[-size:] in _GLUED_BY_SUFFIX for size in _GLUED_SIZES)
 
 
 def _looks_abbreviated(token: _Token) -> int:
@@ -534,6 +546,9 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
 
     def match_at(i: int, fuzzy: bool = True) -> tuple[int, _FormRule] | None:
         n = len(words)
+        first = words[i].text
+        if not fuzzy and first not in _FORM_START and _form_fold(first) not in _FORM_START:
+            return None
         for size in range(min(_FORM_MAX, n - i), 0, -1):
             seq = tuple(w.text for w in words[i : i + size])
             rule = _form_rule(seq, fuzzy)
