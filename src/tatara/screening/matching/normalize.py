@@ -674,3 +674,10 @@ def normalize(name: str) -> NormName:
         folds=tuple(fold(t) for t in texts),
         has_short=any(len(t) <= 3 for t in texts),
     )
+
+
+def clear_caches() -> None:
+    """Forget every remembered normalisation (names, folds, legal-form look-ups)."""
+    normalize.cache_clear()
+    fold.cache_clear()
+    _form_rule.cache_clear()
