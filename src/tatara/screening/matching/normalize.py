@@ -2,22 +2,32 @@
 
 Steps, in order:
 
-1. Unicode NFKC; CJK legal forms (株式会社, 有限公司, …) become a class token before
-   transliteration, because their romanisation (``zhushihuishe``) means nothing.
-2. Each word is transliterated to Latin with ``anyascii`` (CJK and Hangul come out as
-   capitalised syllables, which are split into tokens), case-folded, apostrophes dropped
-   (``Qa'ida`` → ``qaida``), ``&`` read as ``and``, every other non-alphanumeric character a
-   separator. Words written in an abjad (Arabic, Hebrew, Persian, Urdu) are marked: their
-   romanisation has no vowels, so the scorer compares them by consonant skeleton.
-3. Honorifics and titles (Mr, Dr, Sheikh, Haji, President, …) are dropped; legal forms
-   (Ltd, LLC, OOO, GmbH, JSC, "joint stock company", S.A., …) are removed from the tokens
-   and kept apart as class tokens (``@ltd``, ``@jsc``, …) — a hint, never a match on their own.
-4. Every token gets a class — ordinary, particle (al, bin, de, van, …), generic company word
-   (company, group, holding, …, and the words of legal forms left over when the form is not
-   written whole or in order: joint, stock, obshchestvo, …), initial (one letter) or
-   number — and a *variant key*: the
-   first spelling of its group in ``data/name_variants.txt`` (Mohammed, Muhamad → muhammad),
-   else the token itself.
+1. Unicode NFKC; legal forms written in CJK or Hangul (株式会社, 有限公司, 주식회사, …) become a
+   class token before transliteration, because their romanisation means nothing.
+2. The name is cut into words at spaces. A word written as dotted letters that spell a legal
+   form is read without its dots ("L.L.C." → ``llc``, "S.A." → ``sa``); other dotted letters
+   stay initials ("M.F." → ``m f``). A form typed onto the last word is split off it
+   ("FREGATOOO" → ``fregat`` + form). Each word is transliterated to Latin with ``anyascii``
+   (CJK and Hangul come out as capitalised syllables, which are split into tokens),
+   case-folded, apostrophes dropped (``Qa'ida`` → ``qaida``), ``&`` read as ``and``, every
+   other non-alphanumeric character a separator. Words written in an abjad (Arabic, Hebrew,
+   Persian, Urdu) are marked: their romanisation has no vowels, so the scorer compares them by
+   consonant skeleton. A word written with a final dot, or a short Latin word without vowels
+   after its first letter ("Mgmt", "Intl"), is marked *abbreviated*: the scorer lets it
+   stand for a longer word it contracts.
+3. Honorifics and titles (Mr, Dr, Sheikh, Haji, President, Jr, and — written with a dot —
+   Gen., Col., Lic., Ing., …) are dropped unless they are the whole name. Legal forms, as
+   listed in ``data/legal_forms.yaml`` (:mod:`.legal_forms`), are taken off the end of the
+   name, off its start when the form is written first in its country (OOO X, PT X), and out of
+   the middle when they are unambiguous abbreviations; they are kept apart as class tokens
+   (``@limited``, ``@stock``, …) — a hint, never a match on their own.
+4. Every token gets a class — ordinary, particle (al, bin, de, van, sayed, …), generic company
+   word (company, group, holding, …, and the words of legal forms left over when the form is
+   not written whole or in order: joint, stock, obshchestvo, …), initial (one letter) or
+   number — a *variant key*: the first spelling of its group in ``data/name_variants.txt``
+   (Mohammed, Muhamad → muhammad), else the token itself — and a *weak* flag: the token is
+   one of the weak words of ``data/weak_words.yaml`` (very common given and family names,
+   words of what a business does), by itself or by its variant key.
 
 Word order is not kept as meaning: the scorer aligns tokens as a set.
 """
@@ -29,8 +39,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import yaml
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from . import legal_forms
 
 # --- token classes ---------------------------------------------------------------------
 
@@ -39,281 +54,66 @@ PARTICLE = 1
 GENERIC = 2
 INITIAL = 3
 NUMBER = 4
+FORM_WORD = 5  # a word of a legal form left in the name ("Liability Company X Limited")
 
 # scripts a token was written in, as far as matching cares
 LATIN = 0  # Latin and other alphabets (Cyrillic, Greek, …): romanised letter for letter
 ABJAD = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
 SYLLABIC = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
 
+
+def _wl(text: str) -> list[str]:
+    """A word list written as text."""
+    return text.split()
+
+
 HONORIFICS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mister",
-        "madam",
-        "madame",
-        "dr",
-        "doctor",
-        "prof",
-        "professor",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "sheikh",
-        "shaikh",
-        "sheik",
-        "shaykh",
-        "cheikh",
-        "haji",
-        "hajji",
-        "hadji",
-        "alhaj",
-        "alhajji",
-        "hajj",
-        "mullah",
-        "mulla",
-        "maulana",
-        "mawlana",
-        "maulvi",
-        "mawlawi",
-        "molvi",
-        "mufti",
-        "qari",
-        "hafiz",
-        "imam",
-        "ayatollah",
-        "hojatoleslam",
-        "president",
-        "praesident",
-        "prasident",
-        "minister",
-        "colonel",
-        "col",
-        "captain",
-        "capt",
-        "lieutenant",
-        "lt",
-        "sergeant",
-        "sgt",
-        "admiral",
-        "adm",
-        "brigadier",
-        "commander",
-        "cmdr",
-        "marshal",
-        "rev",
-        "reverend",
-        "hon",
-        "honourable",
-        "honorable",
-        "excellency",
-        "herr",
-        "frau",
-        "monsieur",
-        "mme",
-        "mlle",
-        "senor",
-        "senora",
-        "sr",
-        "sra",
-        "signor",
-    ]
+    _wl(
+        "mr mrs ms miss mister madam madame dr doctor prof professor sir dame lord lady "
+        "sheikh shaikh sheik shaykh cheikh haji hajji hadji alhaj alhajji alhajj hajj mullah "
+        "mulla maulana mawlana maulvi mawlawi molvi mufti qari hafiz imam ayatollah "
+        "hojatoleslam president praesident prasident minister colonel captain capt lieutenant "
+        "lt sergeant sgt admiral adm brigadier commander cmdr marshal rev reverend hon "
+        "honourable honorable excellency herr frau monsieur mme mlle senor senora sr sra srta "
+        "signor jr junior"
+    )
 )
+#: Titles only when written abbreviated with a dot ("Gen. Ali" but "Huang Wang-gen"): the
+#: bare words are also name parts.
+DOTTED_TITLES = frozenset(_wl("gen gral col maj brig lic ing eng engr arq cdr insp ph phd"))
+#: Titles written as dotted initials — H.E. (His/Her Excellency), S.E. (Son Excellence) —
+#: and titles in Arabic script: Hajji, Sheikh, Mullah, Mawlawi, Maulana, Qari, Hafiz, Doctor,
+#: Engineer, Mr (السيد; سيد alone is also a name).
+_ARABIC_TITLES = """
+    حاج حاجي حاجی حجي حجی الحاج شيخ شیخ الشيخ ملا مولوي مولوی مولانا قاري قاری حافظ الحافظ
+    دكتور الدكتور د. مهندس المهندس السيد
+"""
+_TITLE_WORDS = frozenset(["h.e.", "h. e.", "s.e.", *_ARABIC_TITLES.split()])
 
 PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "ul",
-        "bin",
-        "ibn",
-        "bn",
-        "ben",
-        "bint",
-        "binti",
-        "abd",
-        "de",
-        "da",
-        "del",
-        "della",
-        "der",
-        "den",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "des",
-        "do",
-        "la",
-        "le",
-        "van",
-        "von",
-        "vander",
-        "zu",
-        "y",
-        "e",
-        "the",
-        "of",
-        "and",
-        "for",
-    ]
+    _wl(
+        "al el ul bin ibn bn ben bint binti abd de da del della der den di du dos das des do "
+        "la le van von vander zu y e the of and for sayed sayyid sayyed syed seyed seyyed "
+        "sayid agha aga"
+    )
 )
 
 GENERIC_WORDS = frozenset(
-    [
-        "company",
-        "companies",
-        "co",
-        "corporation",
-        "corp",
-        "incorporated",
-        "group",
-        "holding",
-        "holdings",
-        "international",
-        "intl",
-        "trading",
-        "trade",
-        "enterprise",
-        "enterprises",
-        "industries",
-        "industry",
-        "services",
-        "service",
-        "limited",
-        "partners",
-        "partnership",
-        "firm",
-        "establishment",
-        "est",
-        # words of legal forms, left over when the form is not written whole or in order
-        # ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one
-        "joint",
-        "stock",
-        "liability",
-        "obshchestvo",
-        "aktsionernoe",
-        "aktsionernoye",
-        "otvetstvennostyu",
-        "ogranichennoy",
-        "ogranichennoi",
-    ]
+    _wl(
+        "companies group holding holdings international intl trading trade enterprise "
+        "enterprises industries industry services service partners partnership firm"
+    )
 )
-
-# Legal forms: token sequences → class token. Multi-letter forms are removed anywhere in the
-# name; sequences of single letters (``s a`` from "S.A.") only at the end, where they cannot
-# be a person's initials.
-_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
-    "@ltd": (
-        "ltd",
-        "limited",
-        "llc",
-        "llp",
-        "lp",
-        "plc",
-        "pty",
-        "pte",
-        "ooo",
-        "tov",
-        "too",
-        "gmbh",
-        "mbh",
-        "kg",
-        "ug",
-        "sarl",
-        "srl",
-        "sro",
-        "sp z o o",
-        "spzoo",
-        "kk",
-        "kabushiki kaisha",
-        "yugen kaisha",
-        "godo kaisha",
-        "limited liability company",
-        "limited liability partnership",
-        "private limited company",
-        "public limited company",
-        "obshchestvo s ogranichennoy otvetstvennostyu",
-        "societatea cu raspundere limitata",
-        "sdn bhd",
-        "bhd",
-        "co ltd",
-        "l l c",
-        "l l p",
-        "l p",
-        "p l c",
-        "o o o",
-        "s r l",
-        "s r o",
-        "s a r l",
-    ),
-    "@jsc": (
-        "jsc",
-        "ojsc",
-        "cjsc",
-        "pjsc",
-        "oao",
-        "zao",
-        "pao",
-        "ao",
-        "ooo",
-        "joint stock company",
-        "open joint stock company",
-        "closed joint stock company",
-        "public joint stock company",
-        "aktsionernoe obshchestvo",
-        "aktsionernoye obshchestvo",
-        "otkrytoe aktsionernoe obshchestvo",
-        "zakrytoe aktsionernoe obshchestvo",
-        "publichnoe aktsionernoe obshchestvo",
-        "j s c",
-    ),
-    "@ag": (
-        "ag",
-        "aktiengesellschaft",
-        "sa",
-        "spa",
-        "nv",
-        "bv",
-        "asa",
-        "oy",
-        "oyj",
-        "kft",
-        "zrt",
-        "sociedad anonima",
-        "societe anonyme",
-        "s a",
-        "s p a",
-        "n v",
-        "b v",
-        "a g",
-    ),
-    "@inc": ("inc", "incorporated", "corp", "i n c"),
-}
-
-# Multi-token sequences that start with single letters are only legal forms at the end.
-_LEGAL_SEQ: dict[tuple[str, ...], str] = {}
-for _cls, _forms in _LEGAL_FORMS.items():
-    for _form in _forms:
-        _LEGAL_SEQ.setdefault(tuple(_form.split()), _cls)
-_LEGAL_MAX = max(len(k) for k in _LEGAL_SEQ)
-
-# Legal forms written in CJK: replaced before transliteration.
-_CJK_LEGAL = (
-    ("股份有限公司", "@ltd"),
-    ("有限责任公司", "@ltd"),
-    ("有限責任公司", "@ltd"),
-    ("有限公司", "@ltd"),
-    ("株式会社", "@ltd"),
-    ("有限会社", "@ltd"),
-    ("合同会社", "@ltd"),
-    ("(株)", "@ltd"),
-    ("㈱", "@ltd"),
-    ("주식회사", "@ltd"),
-    ("公司", "@ltd"),
+#: Words of legal forms, when they stay in a name because the form is not written whole or
+#: in order ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one.
+FORM_WORDS = frozenset(
+    _wl(
+        "company co comp corporation corp incorporated inc limited ltd liability joint stock "
+        "establishment est obshchestvo obschestvo aktsionernoe aktsionernoye otvetstvennostyu "
+        "ogranichennoy ogranichennoi otkrytoe zakrytoe publichnoe sociedad societe anonima "
+        "anonyme responsabilidad limitada gesellschaft kompaniya sherkat sahami khass sirketi "
+        "anonim tovarystvo aktsionerne"
+    )
 )
 
 _NUMBER_WORDS = {
@@ -334,10 +134,12 @@ _NUMBER_WORDS = {
     "5th": "5",
 }
 
+_DATA = Path(__file__).with_name("data")
+
 
 def _load_variants() -> dict[str, str]:
     table: dict[str, str] = {}
-    path = Path(__file__).with_name("data") / "name_variants.txt"
+    path = _DATA / "name_variants.txt"
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -358,6 +160,24 @@ def variant_key(token: str) -> str:
     return VARIANTS.get(token, token)
 
 
+WEAK_NAME_PART = 1  # a very common given or family name
+WEAK_DESCRIPTIVE = 2  # a word of what a business does or where it is
+
+
+def _load_weak() -> dict[str, int]:
+    data: dict[str, Any] = yaml.safe_load((_DATA / "weak_words.yaml").read_text("utf-8"))
+    out: dict[str, int] = {}
+    for section, level in (("name_parts", WEAK_NAME_PART), ("descriptive", WEAK_DESCRIPTIVE)):
+        for text in (data.get(section) or {}).values():
+            for word in str(text).split():
+                for w in (word, variant_key(word)):
+                    out[w] = max(out.get(w, 0), level)
+    return out
+
+
+#: Weak words (``data/weak_words.yaml``) and their variant keys, with their kind.
+WEAK_WORDS: dict[str, int] = _load_weak()
+
 # --- scripts -------------------------------------------------------------------------------
 
 _ABJAD_RE = re.compile(
@@ -371,18 +191,37 @@ _APOSTROPHES_RE = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
 _SPLIT_RE = re.compile(r"[^0-9a-z@]+")
 _VOWELS_RE = re.compile("[aeiou]")
 _ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
+_SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
 _DOUBLE_RE = re.compile(r"(.)\1+")
+#: Letters and dots only, a dot after every one to three letters: "L.L.C.", "S.A", "G.m.b.H.".
+_DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
+_AMPERSAND_LETTERS_RE = re.compile(r"^[^\W\d_](?:&[^\W\d_])+$")
+#: An apostrophe contraction: Nat'l, Int'l, Gov't.
+_CONTRACTION_RE = re.compile(r"^[^\W\d_]{3,}['’][lt]$")
+_EDGE_PUNCT = "\"'«»“”„‘’()[]{},;:!?"
 
 
-def skeleton(token: str, abjad: bool = False) -> str:
+def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
-    letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed."""
-    base = _skeleton_base(token)
-    return _ABJAD_SKEL_RE.sub("", base) if abjad else _VOWELS_RE.sub("", base)
+    letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed (not with
+    ``collapse=False``: a token romanised from an abjad has no written doubles, so two equal
+    letters there are two consonants — ددن ``ddn`` is Dudin, not Dan)."""
+    base = _skeleton_base(token, collapse)
+    if not abjad:
+        return _VOWELS_RE.sub("", base)
+    # ج is j or g (Egyptian Gamal)
+    return _ABJAD_SKEL_RE.sub("", base.replace("g", "j"))
 
 
-def _skeleton_base(token: str) -> str:
-    base = _DOUBLE_RE.sub(r"\1", token)
+def skeleton_w(token: str, collapse: bool = True) -> str:
+    """The abjad skeleton with و kept as the consonant it also writes (v or w: Darvish دروش,
+    Marwan مروان), for a second comparison when :func:`skeleton` drops it as a long vowel."""
+    base = _skeleton_base(token, collapse).replace("g", "j").replace("v", "w")
+    return _SKEL_W_RE.sub("", base)
+
+
+def _skeleton_base(token: str, collapse: bool = True) -> str:
+    base = _DOUBLE_RE.sub(r"\1", token) if collapse else token
     base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
     return base.replace("ph", "f").replace("ou", "u")
 
@@ -409,8 +248,14 @@ class NormName:
     keys: tuple[str, ...]  # variant keys
     classes: tuple[int, ...]
     scripts: tuple[int, ...]  # LATIN, ABJAD or SYLLABIC per token
-    legal: tuple[str, ...]  # class tokens of removed legal forms, e.g. ("@ltd",)
+    legal: tuple[str, ...]  # class tokens of removed legal forms, e.g. ("@limited",)
     honorifics: tuple[str, ...]
+    #: per token: 2 written abbreviated (a final dot, an apostrophe contraction: "Mgmt.",
+    #: "Nat'l"), 1 shaped like one (a short Latin word without vowels: "Intl", also "KPD"), 0
+    abbreviated: tuple[int, ...] = ()
+    weak: tuple[int, ...] = ()  # WEAK_NAME_PART, WEAK_DESCRIPTIVE or 0 (data/weak_words.yaml)
+    folds: tuple[str, ...] = ()  # fold() of each token (Latin-letter spellings compared)
+    has_short: bool = False  # a token of three letters or fewer (may be glued to the next)
 
     @property
     def compact(self) -> str:
@@ -421,10 +266,66 @@ class NormName:
         return not self.tokens
 
 
-def _transliterate_word(word: str) -> tuple[list[str], int]:
+_FOLDS = (
+    ("x", "ks"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("shh", "sh"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("tz", "ts"),
+    ("w", "v"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ey", "ei"),
+    ("ay", "ai"),
+    ("y", "i"),
+)
+_FOLD_C_RE = re.compile(r"c(?![ehiy])")
+_FOLD_END_RE = re.compile(r"(?:ff|ph)$")
+
+
+@lru_cache(maxsize=131072)
+def fold(token: str) -> str:
+    """A Latin token with romanisation habits folded away: ``soldatoff`` → ``soldatov``,
+    ``maxim`` → ``maksim``, ``dmitriy``/``dmitrii``/``dmitry`` → ``dmitri``, ``khalid`` →
+    ``halid``. Only for comparing; never shown."""
+    t = _FOLD_END_RE.sub("v", token)
+    for a, b in _FOLDS:
+        t = t.replace(a, b)
+    t = _FOLD_C_RE.sub("k", t)
+    return _DOUBLE_RE.sub(r"\1", t)
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    script: int
+    dotted: bool = False  # the word it ends ended with a dot
+    abbreviated: int = 0
+
+
+_ARABIC_ARTICLE_RE = re.compile("^(?:ال|اَل)(?=\\w{3})")
+
+
+def _transliterate(word: str) -> tuple[list[str], int]:
     if word.startswith("@"):
         return [word], LATIN
     script = ABJAD if _ABJAD_RE.search(word) else LATIN
+    if script == ABJAD and _ARABIC_ARTICLE_RE.match(word):
+        # Arabic writes the article joined to its word: الجبوري is al-Jiburi
+        rest, _ = _transliterate(_ARABIC_ARTICLE_RE.sub("", word))
+        return ["al", *rest], ABJAD
     latin = anyascii(word)
     if _SYLLABIC_RE.search(word):
         latin = _CAMEL_RE.sub(" ", latin)
@@ -433,40 +334,280 @@ def _transliterate_word(word: str) -> tuple[list[str], int]:
     return [t for t in _SPLIT_RE.split(latin) if t], script
 
 
-def _strip_legal(tokens: list[str], scripts: list[int]) -> tuple[list[str], list[int], list[str]]:
-    legal: list[str] = []
+def _plain_tokens(text: str) -> tuple[str, ...]:
+    """A legal-form spelling as name tokens (dotted letters read without their dots)."""
     out: list[str] = []
-    out_scripts: list[int] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
-        if tokens[i].startswith("@"):
-            legal.append(tokens[i])
-            i += 1
-            continue
-        matched = 0
-        for size in range(min(_LEGAL_MAX, n - i), 0, -1):
-            seq = tuple(tokens[i : i + size])
-            cls = _LEGAL_SEQ.get(seq)
-            if cls is None:
+    for word in text.split():
+        core = word.strip(_EDGE_PUNCT)
+        if _DOTTED_RE.match(core):
+            word = core.replace(".", "")
+        out.extend(_transliterate(word)[0])
+    return tuple(out)
+
+
+# --- legal forms (data/legal_forms.yaml) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _FormRule:
+    cls: str
+    front: bool
+    anywhere: bool
+
+
+def _form_tables() -> tuple[
+    dict[tuple[str, ...], _FormRule],
+    list[tuple[str, str]],
+    list[tuple[str, str]],
+    frozenset[str],
+    int,
+]:
+    data = legal_forms.load()
+    seqs: dict[tuple[str, ...], _FormRule] = {}
+    cjk: list[tuple[str, str]] = []
+    glued: dict[str, str] = {}
+    for form in data.forms:
+        cls = "@" + form.cls
+        for variant in form.variants:
+            variant = unicodedata.normalize("NFKC", variant)  # ㈱ is (株)
+            if _SYLLABIC_RE.search(variant):
+                cjk.append((variant, cls))
                 continue
-            if len(seq[0]) == 1 and i + size != n:
-                continue  # single letters only as a trailing legal form
-            if size == 1 and n == 1:
-                continue  # "AG" alone stays a name
-            legal.append(cls)
-            matched = size
+            tokens = _plain_tokens(variant)
+            if not tokens:
+                continue
+            rule = seqs.get(tokens)
+            if rule is None or (form.front and not rule.front):
+                # a spelling shared by two forms (LLC for OOO and for LLC) takes the first
+                # form's class; being allowed in front or anywhere is the union
+                cls_kept = rule.cls if rule else cls
+                seqs[tokens] = _FormRule(
+                    cls_kept,
+                    form.front or bool(rule and rule.front),
+                    form.anywhere or bool(rule and rule.anywhere),
+                )
+            elif form.anywhere and not rule.anywhere:
+                seqs[tokens] = _FormRule(rule.cls, rule.front, True)
+            if form.glued and len(tokens) == 1 and len(tokens[0]) >= 3:
+                glued.setdefault(tokens[0], cls)
+    words = frozenset(t for seq in seqs for t in seq if len(t) >= 2)
+    cjk.sort(key=lambda fc: -len(fc[0]))
+    glued_list = sorted(glued.items(), key=lambda sc: -len(sc[0]))
+    return seqs, cjk, glued_list, words, data.glued_rest
+
+
+_FORMS, _CJK_FORMS, _GLUED_FORMS, _FORM_WORDS, _GLUED_REST = _form_tables()
+_GLUED_BY_SUFFIX = dict(_GLUED_FORMS)
+_GLUED_SIZES = sorted({len(suffix) for suffix in _GLUED_BY_SUFFIX}, reverse=True)
+_FORM_MAX = max(len(k) for k in _FORMS)
+#: The same spellings folded (Kompany, Korp., Stokk), and with one long word left out, for
+#: a typo in one word of five letters or more ("Limitd", "Joint Tsock Company").
+_FORMS_FOLDED: dict[tuple[str, ...], _FormRule] = {}
+_FORMS_FUZZY: dict[tuple[str, ...], list[tuple[str, _FormRule]]] = {}
+
+
+def _form_fold(token: str) -> str:
+    """Folded for legal-form look-ups; words under four letters as they are (ko is not Co)."""
+    return fold(token) if len(token) >= 4 else token
+
+
+for _seq, _rule in _FORMS.items():
+    _folded = tuple(_form_fold(t) for t in _seq)
+    _FORMS_FOLDED.setdefault(_folded, _rule)
+    for _p, _t in enumerate(_folded):
+        if len(_seq[_p]) >= 5:
+            _key = (*_folded[:_p], "*", *_folded[_p + 1 :])
+            _FORMS_FUZZY.setdefault(_key, []).append((_t, _rule))
+
+
+#: First words of the spellings (as written and folded): no form starts with any other word
+#: unless that word is the misspelt one.
+_FORM_START = frozenset(seq[0] for seq in _FORMS) | frozenset(seq[0] for seq in _FORMS_FOLDED)
+_FORM_TOKENS = frozenset(t for seq in _FORMS_FOLDED for t in seq)
+
+
+@lru_cache(maxsize=262144)
+def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
+    """The legal form spelt by ``seq``: as written, folded, or (``fuzzy``) with one word of
+    five letters or more misspelt by one letter (two in a word of ten or more)."""
+    if (
+        seq[0] not in _FORM_START
+        and (not fuzzy or len(seq[0]) < 5)
+        and _form_fold(seq[0]) not in _FORM_START
+    ):
+        return None
+    rule = _FORMS.get(seq)
+    if rule is not None:
+        return rule
+    folded = tuple(_form_fold(t) for t in seq)
+    rule = _FORMS_FOLDED.get(folded)
+    if rule is not None or not fuzzy:
+        return rule
+    if sum(t not in _FORM_TOKENS for t in folded) > 1:
+        return None  # a misspelling is one word; the others must be words of forms
+    for p, t in enumerate(folded):
+        if len(seq[p]) < 5:
+            continue
+        budget = 2 if len(t) >= 10 else 1  # Otvectvennostyu, Akcionernoe: two letters off
+        for target, rule in _FORMS_FUZZY.get((*folded[:p], "*", *folded[p + 1 :]), ()):
+            if OSA.distance(t, target, score_cutoff=budget) <= budget:
+                return rule
+    return None
+
+
+def legal_form_class(name: str) -> str | None:
+    """The class token of ``name`` if it is a legal form spelling as a whole (for tests and
+    the docs), else None."""
+    rule = _FORMS.get(_plain_tokens(name))
+    return rule.cls if rule else None
+
+
+def _words(text: str) -> list[_Token]:
+    """Tokens of the name's words, with their dots and abbreviations marked."""
+    raw = text.split()
+    out: list[_Token] = []
+    last_word = len(raw) - 1
+    for wi, word in enumerate(raw):
+        if word.isascii() and word.isalpha() and (wi < last_word or not _maybe_glued(word)):
+            out.append(_Token(word.casefold(), LATIN))  # the common case: a plain word
+            continue
+        if word.startswith("@"):
+            out.append(_Token(word, LATIN))
+            continue
+        core = word.strip(_EDGE_PUNCT)
+        dotted = core.endswith(".")
+        if core.casefold() in _TITLE_WORDS:
+            out.append(_Token("@title", LATIN))
+            continue
+        if _DOTTED_RE.match(core):
+            collapsed = core.replace(".", "")
+            parts, script = _transliterate(collapsed)
+            # two dotted letters first in a name are more likely initials ("A.S. Khan")
+            if len(parts) == 1 and parts[0] in _FORM_WORDS and (len(parts[0]) > 2 or wi):
+                out.append(_Token(parts[0], script, dotted))
+                continue
+        if wi == len(raw) - 1:
+            glued = _split_glued(core)
+            if glued:
+                rest, cls = glued
+                for t in _transliterate(rest)[0]:
+                    out.append(_Token(t, LATIN))
+                out.append(_Token(cls, LATIN))
+                continue
+        if _AMPERSAND_LETTERS_RE.match(core):
+            word = core.replace("&", "")  # I&S, A&A: one name, not "i and s"
+        parts, script = _transliterate(word)
+        contracted = bool(_CONTRACTION_RE.search(core))
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            out.append(_Token(part, script, dotted and last, 2 if contracted and last else 0))
+    for token in out:
+        token.abbreviated = max(token.abbreviated, _looks_abbreviated(token))
+    return out
+
+
+def _split_glued(word: str) -> tuple[str, str] | None:
+    """("FREGAT", "@limited") for "FREGATOOO": a glued-on legal form (``glued: true`` in the
+    data) with at least ``glued_rest`` letters or digits before it in the word's last part
+    ("OSTEC-TESTLTD", "2016EOOD"); None otherwise. The text before the form is returned."""
+    plain = _APOSTROPHES_RE.sub("", anyascii(word)).casefold().replace(".", "")
+    head, sep, last = plain.rpartition("-")
+    if not last.isalnum() or last in _FORM_WORDS:
+        return None
+    for size in _GLUED_SIZES:
+        cls = _GLUED_BY_SUFFIX.get(last[-size:])
+        if cls and len(last) - size >= _GLUED_REST:
+            return head + sep + last[:-size], cls
+    return None
+
+
+def _maybe_glued(word: str) -> bool:
+    """A quick look: could a glued legal form end this (plain) word?"""
+    low = word.casefold()
+    return any(low[-size:] in _GLUED_BY_SUFFIX for size in _GLUED_SIZES)
+
+
+def _looks_abbreviated(token: _Token) -> int:
+    """2 for a Latin word of 2–6 letters written with a final dot ("Mgmt.", "Found."); 1 for
+    one of 3–5 letters with no vowel after its first letter ("Intl", "Mfg", "Trdg"); else 0."""
+    t = token.text
+    if token.script != LATIN or not t.isalpha() or t.startswith("@"):
+        return 0
+    if token.dotted and 2 <= len(t) <= 6:
+        return 2
+    return int(3 <= len(t) <= 5 and not _VOWELS_RE.search(t[1:]) and "y" not in t[1:])
+
+
+def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
+    """Take legal forms off the end (repeatedly), off the start (forms written first) and out
+    of the middle (unambiguous ones); see data/legal_forms.yaml for the rules."""
+    legal = [t.text for t in tokens if t.text.startswith("@")]
+    words = [t for t in tokens if not t.text.startswith("@")]
+
+    def match_at(i: int, fuzzy: bool = True) -> tuple[int, _FormRule] | None:
+        n = len(words)
+        first = words[i].text
+        if not fuzzy and first not in _FORM_START and _form_fold(first) not in _FORM_START:
+            return None
+        for size in range(min(_FORM_MAX, n - i), 0, -1):
+            seq = tuple(w.text for w in words[i : i + size])
+            rule = _form_rule(seq, fuzzy)
+            if rule is None:
+                continue
+            if len(seq[0]) == 1 and i + size != n and size < 3:
+                continue  # single letters only as a trailing legal form (or a long one)
+            return size, rule
+        return None
+
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        n = len(words)
+        # the end: longest form ending at the last token
+        for size in range(min(_FORM_MAX, n - 1), 0, -1):
+            rule = _form_rule(tuple(w.text for w in words[n - size :]), True)
+            if rule is None:
+                continue
+            if not _short_and_bare(words[n - size :], n - size):
+                legal.append(rule.cls)
+                del words[n - size :]
+                changed = True
             break
-        if matched:
-            i += matched
-        else:
-            out.append(tokens[i])
-            out_scripts.append(scripts[i])
-            i += 1
-    if not out:  # a name that is only a legal form: keep the words
-        keep = [i for i, t in enumerate(tokens) if not t.startswith("@")]
-        return [tokens[i] for i in keep], [scripts[i] for i in keep], legal
-    return out, out_scripts, legal
+        if changed:
+            continue
+        found = match_at(0)
+        if found and found[1].front and found[0] < len(words):
+            size, rule = found
+            if _short_and_bare(words[:size], len(words) - size):
+                break
+            legal.append(rule.cls)
+            del words[:size]
+            changed = True
+    # unambiguous forms anywhere in the middle
+    i = 1
+    while i < len(words) - 1:
+        found = match_at(i, fuzzy=False)
+        if found and found[1].anywhere and len(words[i].text) > 1:
+            size, rule = found
+            legal.append(rule.cls)
+            del words[i : i + size]
+            continue
+        i += 1
+    if not words:  # cannot happen (a form is never the whole name), kept for safety
+        return [t for t in tokens if not t.text.startswith("@")], legal
+    return words, legal
+
+
+def _short_and_bare(form: list[_Token], remaining: int) -> bool:
+    """A two-letter form without dots that would leave a single word ("RI SA", "AO ERA"
+    stays as it is: the name may be a person's, or the form the only other word)."""
+    return remaining <= 1 and len(form) == 1 and len(form[0].text) <= 2 and not form[0].dotted
+
+
+def _is_honorific(token: _Token) -> bool:
+    if token.script != LATIN:
+        return False
+    return token.text in HONORIFICS or (token.dotted and token.text in DOTTED_TITLES)
 
 
 def token_class(token: str, script: int = LATIN) -> int:
@@ -476,45 +617,67 @@ def token_class(token: str, script: int = LATIN) -> int:
         return INITIAL
     if token in PARTICLES:
         return PARTICLE
+    if token in FORM_WORDS or token in _FORM_WORDS_LEFT:
+        return FORM_WORD
     if token in GENERIC_WORDS:
         return GENERIC
     return NORMAL
+
+
+#: Short legal-form words left in a name as words ("RI SA", "HOLDING COMPANY SAL SHAM").
+_FORM_WORDS_LEFT = frozenset(
+    seq[0] for seq in _FORMS if len(seq) == 1 and 2 <= len(seq[0]) <= 5 and seq[0].isalpha()
+)
 
 
 @lru_cache(maxsize=65536)
 def normalize(name: str) -> NormName:
     """Normalise one name (see the module docstring)."""
     text = unicodedata.normalize("NFKC", name)
-    for form, cls in _CJK_LEGAL:
+    for form, cls in _CJK_FORMS:
         if form in text:
             text = text.replace(form, f" {cls} ")
-    tokens: list[str] = []
-    scripts: list[int] = []
-    for word in text.split():
-        parts, script = _transliterate_word(word)
-        tokens.extend(parts)
-        scripts.extend([script] * len(parts))
+    tokens = _words(text)
     # honorifics (written in Latin letters): dropped unless they are the whole name
-    honorific = [t in HONORIFICS and scripts[i] == LATIN for i, t in enumerate(tokens)]
-    honorifics = [t for i, t in enumerate(tokens) if honorific[i]]
-    if honorifics and len(honorifics) < len(tokens):
-        keep = [i for i in range(len(tokens)) if not honorific[i]]
-        tokens = [tokens[i] for i in keep]
-        scripts = [scripts[i] for i in keep]
+    honorific = [_is_honorific(t) or t.text == "@title" for t in tokens]
+    if any(honorific) and not all(honorific):
+        honorifics = [t.text.lstrip("@") for t, h in zip(tokens, honorific, strict=True) if h]
+        tokens = [t for t, h in zip(tokens, honorific, strict=True) if not h]
     else:
         honorifics = []
-    tokens, scripts, legal = _strip_legal(tokens, scripts)
-    tokens = [_NUMBER_WORDS.get(t, t) for t in tokens]
+        tokens = [t for t in tokens if t.text != "@title"] or [_Token("he", LATIN)]
+    tokens, legal = _strip_legal(tokens)
+    for t in tokens:
+        t.text = _NUMBER_WORDS.get(t.text, t.text)
     # a name made of initials only ("A.B.C.") reads as one token ("abc")
-    if len(tokens) > 1 and all(len(t) == 1 and t.isalpha() for t in tokens):
-        tokens = ["".join(tokens)]
-        scripts = [max(scripts)]
+    if len(tokens) > 1 and all(len(t.text) == 1 and t.text.isalpha() for t in tokens):
+        tokens = [_Token("".join(t.text for t in tokens), max(t.script for t in tokens))]
+    texts = tuple(t.text for t in tokens)
+    keys = tuple(variant_key(t) for t in texts)
+    classes = tuple(token_class(t.text, t.script) for t in tokens)
     return NormName(
         original=name,
-        tokens=tuple(tokens),
-        keys=tuple(variant_key(t) for t in tokens),
-        classes=tuple(token_class(t, s) for t, s in zip(tokens, scripts, strict=True)),
-        scripts=tuple(scripts),
+        tokens=texts,
+        keys=keys,
+        classes=classes,
+        scripts=tuple(t.script for t in tokens),
         legal=tuple(sorted(set(legal))),
         honorifics=tuple(honorifics),
+        abbreviated=tuple(
+            t.abbreviated if c in (NORMAL, GENERIC) else 0
+            for t, c in zip(tokens, classes, strict=True)
+        ),
+        weak=tuple(
+            max(WEAK_WORDS.get(t, 0), WEAK_WORDS.get(k, 0))
+            for t, k in zip(texts, keys, strict=True)
+        ),
+        folds=tuple(fold(t) for t in texts),
+        has_short=any(len(t) <= 3 for t in texts),
     )
+
+
+def clear_caches() -> None:
+    """Forget every remembered normalisation (names, folds, legal-form look-ups)."""
+    normalize.cache_clear()
+    fold.cache_clear()
+    _form_rule.cache_clear()

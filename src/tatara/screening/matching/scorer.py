@@ -45,19 +45,23 @@ from rapidfuzz.distance import OSA
 
 from .normalize import (
     ABJAD,
+    FORM_WORD,
     GENERIC,
     INITIAL,
     LATIN,
     NUMBER,
     PARTICLE,
     SYLLABIC,
+    WEAK_NAME_PART,
     NormName,
+    fold,
     skeleton,
     skeleton_gaps,
+    skeleton_w,
     variant_key,
 )
 
-WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0}
+WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0, FORM_WORD: 0.15}
 EXTRA_QUERY = 0.85  # weight of a query token the list name lacks
 EXTRA_LIST = 0.45  # weight of a list-name token the query lacks
 CONFLICT = 2.0  # weight of an unmatched ordinary token on each side (a different name part)
@@ -70,17 +74,98 @@ FIRST_LETTER = 0.05  # a typo in the first letter is rarer than elsewhere
 ENDING = 0.6
 _VOWELS = frozenset("aeiou")
 LEGAL_MISMATCH = 0.04
+#: Legal-form classes that say nothing against another: the bare word "company".
+_ANY_FORM = "@company"
+#: A typing slip — a letter dropped, doubled or two swapped — is the commonest typo; it costs
+#: less than another letter (which makes another name more often: Maria / Marta).
+SLIP_SLOPE = 0.6
+#: Two Latin spellings that agree once romanisation habits are folded away (x/ks, -off/-ov,
+#: y/i, kh/h, ou/u, w/v, ...): Soldatoff / Soldatov, Maxim / Maksim, Dmitriy / Dmitry.
+FOLD_SIM = 0.92
+FOLD_TYPO = 0.03  # a typo between folded spellings costs this much more
+#: An abbreviation ("Mgmt.", "Intl", "Md.") against a word it contracts (first letter kept,
+#: the rest in order): written with a dot or an apostrophe, any longer word; a bare
+#: vowel-less one only a weak word (Mgmt ~ management, but KPD is not a contraction of a name).
+ABBREV_SIM = 0.85
+#: A list token left over that is one of a listed person's middle names or patronymic costs
+#: this much (the family name and the first given name cost EXTRA_LIST): a customer file
+#: writes "Given FAMILY" for "FAMILY, Given Second Third".
+EXTRA_OPTIONAL = 0.12
+#: Weak names: a match made only of weak words (data/weak_words.yaml), generic words,
+#: particles and initials stops here unless nothing is left over on either side.
+WEAK_CAP = 0.80
 MIN_TOKEN_SIM = 0.6  # below this two tokens do not match at all
 INITIAL_SIM = 0.7  # an initial against a name with that first letter
+#: Equal consonant skeletons across an abjad, by skeleton length (1, 2, 3 or more letters):
+#: the longer the skeleton, the fewer names share it.
+ABJAD_SIM = {1: 0.7, 2: 0.82, 3: 0.93}
+#: ... and a short one whose written long vowels stand where the Latin name has them.
+ABJAD_MATRES_SIM = 0.88
+#: Equal skeletons but a long vowel written in Arabic script missing in the Latin name: most
+#: often another name (حسین Hossein is not Ehsan).
+LONG_VOWEL_MISSING = 0.7
 
-EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED = (
+EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = (
     "exact",
     "variant",
     "transliteration",
     "typo",
     "initial",
     "joined",
+    "spelling",
+    "abbreviation",
 )
+
+
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+#: Letters next to each other on a QWERTY keyboard (same row, and the rows above and below).
+_KEY_NEIGHBOURS = {
+    ch: "".join(
+        row2[j]
+        for r2, row2 in enumerate(_KEY_ROWS)
+        for j in range(len(row2))
+        if abs(r2 - r) <= 1 and abs(j - i) <= 1 and (r2, j) != (r, i)
+    )
+    for r, row in enumerate(_KEY_ROWS)
+    for i, ch in enumerate(row)
+}
+
+
+def _slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one typing slip apart: a letter dropped or doubled, two
+    neighbouring letters swapped, or a key next to the right one (not any other letter in its
+    place, which makes another name more often: Maria / Marta)."""
+    la, lb = len(a), len(b)
+    if a[0] != b[0]:
+        return False  # the first letter is rarely the slip
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:  # a neighbouring key: Akkon for Alkon
+            return b[diff[0]] in _KEY_NEIGHBOURS.get(a[diff[0]], "")
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if abs(la - lb) != 1:
+        return False
+    short, long_ = (a, b) if la < lb else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def contracts(abbr: str, word: str) -> bool:
+    """Whether ``abbr`` is a contraction of ``word``: the same first letter, at least two
+    letters shorter, its letters in order within the word (mgmt ~ management, intl ~
+    international, md ~ muhammad)."""
+    if len(word) < len(abbr) + 2 or abbr[0] != word[0]:
+        return False
+    pos = 1
+    for ch in abbr[1:]:
+        pos = word.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
 
 
 def _budget(length: int) -> int:
@@ -136,6 +221,35 @@ def _long_i_missing(a: str, b: str) -> bool:
     return False
 
 
+def _matres_agree(a: str, b: str) -> bool:
+    """Whether the abjad-romanised token (fewer vowels) writes at least one long vowel — ي
+    ``y``, و ``w`` — and every one of them stands where the Latin token has a vowel of that
+    kind (y: i, e; w: u, o) or the same letter: علي ``ly`` and Ali, عيسى ``ysa`` and Isa. A
+    short skeleton (one or two consonants) is trusted more when its long vowels agree."""
+    va, vb = sum(ch in "aeiou" for ch in a), sum(ch in "aeiou" for ch in b)
+    if va == vb:
+        return False
+    abjad, latin = (a, b) if va < vb else (b, a)
+    if abjad[:1] in "wy" and latin[:1] in "aeiou" and len(abjad) > 1:
+        # ع dropped before the long vowel (عيسى ysa, Isa): the letter is the first vowel
+        ga = skeleton_gaps(abjad[1:])
+        ga[0] = abjad[0] + ga[0]
+    else:
+        ga = skeleton_gaps(abjad)
+    gl = skeleton_gaps(latin)
+    if len(ga) != len(gl) or not any(ch in "wy" for gap in ga for ch in gap):
+        return False
+    last = len(ga) - 1
+    for k, (gap, other) in enumerate(zip(ga, gl, strict=True)):
+        for ch in gap:
+            # a final ی also writes ā in Persian (موسی Musa)
+            if ch == "y" and not any(v in other for v in ("aeiy" if k == last else "eiy")):
+                return False
+            if ch == "w" and not any(v in other for v in "uow"):
+                return False
+    return True
+
+
 @lru_cache(maxsize=262144)
 def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how they matched. ``script`` is the
@@ -146,7 +260,7 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     if variant_key(a) == variant_key(b):
         return 0.95, VARIANT
     la, lb = len(a), len(b)
-    if la == 1 or lb == 1:
+    if (la == 1 or lb == 1) and script != ABJAD:
         if a[0] == b[0] and not (a.isdigit() or b.isdigit()):
             return INITIAL_SIM, INITIAL_MATCH
         return 0.0, ""
@@ -158,31 +272,60 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     how = ""
     if script == ABJAD:
         sa, sb = skeleton(a, abjad=True), skeleton(b, abjad=True)
+        va, vb = sum(ch in _VOWELS for ch in a), sum(ch in _VOWELS for ch in b)
+        if sa != sb:
+            # the side romanised from the abjad (fewer vowels) has no written doubles: two
+            # equal letters there are two consonants (ددن ddn ~ Dudin)
+            if va < vb:
+                sa = skeleton(a, abjad=True, collapse=False)
+                if sa != sb and sa[:1] in "wy" and b[0] in "aeiou":
+                    sa = sa[1:]  # ع dropped before a long vowel: عيسى ysa ~ Isa
+            elif vb < va:
+                sb = skeleton(b, abjad=True, collapse=False)
+                if sa != sb and sb[:1] in "wy" and a[0] in "aeiou":
+                    sb = sb[1:]
+        if sa != sb and ("w" in a + b or "v" in a + b):
+            wa, wb = skeleton_w(a, collapse=va >= vb), skeleton_w(b, collapse=vb >= va)
+            if wa == wb:
+                sa = sb = wa
         if sa == sb and sa and not _long_i_missing(a, b):
-            sim = 0.9 if len(sa) >= 2 else 0.7
+            sim = ABJAD_SIM[min(len(sa), 3)]
+            if len(sa) < 3 and _matres_agree(a, b):
+                sim = max(sim, ABJAD_MATRES_SIM)
             return (min(sim, ENDING) if _nisba(a, b) else sim), TRANSLIT
         if sa == sb and sa:
-            best, how = 0.75, TRANSLIT  # one letter apart: the long vowel
-        if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+            best, how = LONG_VOWEL_MISSING, TRANSLIT  # one letter apart: the long vowel
+        elif min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
+    folded = script == LATIN and la >= 3 and lb >= 3 and fold(a) == fold(b)
+    if folded and best < FOLD_SIM and not _nisba(a, b):
+        best, how = FOLD_SIM, SPELLING
     longest = max(la, lb)
     budget = _budget(longest)
     if budget and abs(la - lb) <= budget:
         dist = OSA.distance(a, b, score_cutoff=budget)
         if dist <= budget:
-            sim = 1.0 - TYPO_SLOPE * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
-            if (
-                dist == 1
-                and la == lb
-                and a[:-1] == b[:-1]
-                and a[-1] in _VOWELS
-                and b[-1] in _VOWELS
-            ):
-                sim = min(sim, ENDING)  # Antonio / Antonia: another person
+            slope = SLIP_SLOPE if dist == 1 and _slip(a, b) else TYPO_SLOPE
+            sim = 1.0 - slope * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
             if sim > best:
                 best, how = sim, TYPO
-    if best > ENDING and _nisba(a, b):
+    if script == LATIN and best < FOLD_SIM and la >= 5 and lb >= 5:
+        # a typo once romanisation habits are folded away (Vasileff / Vasilyev)
+        fa, fb = fold(a), fold(b)
+        longest_f = max(len(fa), len(fb))
+        budget_f = _budget(longest_f)
+        if budget_f and fa != fb and abs(len(fa) - len(fb)) <= budget_f:
+            dist = OSA.distance(fa, fb, score_cutoff=budget_f)
+            if dist <= budget_f:
+                sim = 1.0 - TYPO_SLOPE * dist / longest_f - FOLD_TYPO
+                sim -= FIRST_LETTER if a[0] != b[0] else 0.0
+                if sim > best:
+                    best, how = sim, SPELLING
+    # the nisba adds a letter; two names of one length are a typo apart (Samri / Samir)
+    if best > ENDING and (la != lb or script == ABJAD) and _nisba(a, b):
         best = ENDING
+    if best > ENDING and la == lb and a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
+        best = ENDING  # Antonio / Antonia: another person
     if best < MIN_TOKEN_SIM:
         return 0.0, ""
     return best, how
@@ -204,6 +347,8 @@ class NameScore:
     unmatched_list: tuple[str, ...]
     legal_mismatch: bool
     weak_only: bool
+    #: only weak words matched (common names, descriptive words) and the score was capped
+    weak_name: bool = False
 
 
 def _weights(name: NormName) -> list[float]:
@@ -240,70 +385,196 @@ def _glue_pass(
     return found
 
 
-def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
-    """Score query name ``q`` against list name ``c`` (see the module docstring)."""
+_Unit = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+
+
+_REAL = frozenset((0, NUMBER))
+
+
+def _pair_candidates(q: NormName, c: NormName) -> list[_Unit]:
+    """Every token pair that matches, as an alignment unit: (-similarity, 0, (query
+    position,), (list position,), how) — negated so that a plain sort puts the best first."""
     nq, nc = len(q.tokens), len(c.tokens)
-    if not nq or not nc:
-        return NameScore(0.0, (), q.tokens, c.tokens, False, True)
-    abjad_q = q.scripts
-    abjad_c = c.scripts
     qt, ct = q.tokens, c.tokens
     qk, ck = q.keys, c.keys
-    cand: list[tuple[float, int, int, str]] = []
+    q_abbr = q.abbreviated or (0,) * nq
+    c_abbr = c.abbreviated or (0,) * nc
+    c_weak = c.weak or (0,) * nc
+    q_weak = q.weak or (0,) * nq
+    cand: list[_Unit] = []
+    c_scripts = c.scripts
+    q_folds = q.folds or tuple(fold(t) for t in qt)
+    c_folds = c.folds or tuple(fold(t) for t in ct)
+    c_lens = [len(b) for b in ct]
     for i in range(nq):
         a = qt[i]
+        qi = (i,)
         la = len(a)
-        ab = abjad_q[i]
+        ab = q.scripts[i]
         ka = qk[i]
+        fa = q_folds[i]
         for j in range(nc):
             b = ct[j]
             if a == b:
-                cand.append((1.0, i, j, EXACT))
+                cand.append((-1.0, 0, qi, (j,), EXACT))
                 continue
             if ka == ck[j]:
-                cand.append((0.95, i, j, VARIANT))
+                cand.append((-0.95, 0, qi, (j,), VARIANT))
                 continue
-            lb = len(b)
-            abj = _pair_script(ab, abjad_c[j])
+            lb = c_lens[j]
+            cs = c_scripts[j]
+            if ab == cs:
+                abj = SYLLABIC if ab == SYLLABIC else LATIN
+            else:
+                abj = SYLLABIC if ab == SYLLABIC or cs == SYLLABIC else ABJAD
+            sim, how = 0.0, ""
             # cheap rejections before the edit distance: first letters and lengths
-            if la == 1 or lb == 1:
+            if (la == 1 or lb == 1) and abj != ABJAD:
                 if a[0] != b[0]:
                     continue
-            elif not abj and abs(la - lb) > _budget(max(la, lb)):
-                continue
-            sim, how = token_similarity(a, b, abj)
+                sim, how = token_similarity(a, b, abj)
+            elif abj or abs(la - lb) <= _budget(la if la > lb else lb) or fa == c_folds[j]:
+                sim, how = token_similarity(a, b, abj)
+            # an abbreviation against a word it contracts (either side may be the short one)
+            if (
+                sim < ABBREV_SIM
+                and abj == LATIN
+                and (
+                    (q_abbr[i] and contracts(a, b) and (q_abbr[i] > 1 or c_weak[j]))
+                    or (c_abbr[j] and contracts(b, a) and (c_abbr[j] > 1 or q_weak[i]))
+                )
+            ):
+                sim, how = ABBREV_SIM, ABBREVIATION
             if sim:
-                cand.append((sim, i, j, how))
-    cand.sort(key=lambda t: (-t[0], t[1], t[2]))
+                cand.append((-sim, 0, qi, (j,), how))
+    return cand
+
+
+def _glued_candidates(side: NormName, other: NormName, script: int) -> list[tuple[float, int, int]]:
+    """(similarity, first of two neighbours on ``side``, position on ``other``): two
+    neighbouring tokens written as one word on the other side (Al Mashrek ~ Almashrek,
+    Chang-su ~ Changsu). They compete with single matches, so that "almashrek" pairs with
+    "al mashrek" rather than with "mashrek" alone."""
+    found: list[tuple[float, int, int]] = []
+    if not side.has_short and side.folds:
+        return found
+    toks, others = side.tokens, other.tokens
+    abjad = script == ABJAD
+    for i in range(len(toks) - 1):
+        left, right = toks[i], toks[i + 1]
+        # one of them short (a particle, a syllable): two long words glued are the old glue
+        # pass's business, after the alignment
+        if min(len(left), len(right)) > 3 or len(left) + len(right) < 4:
+            continue
+        glued = left + right
+        for j, target in enumerate(others):
+            if abjad:  # lengths and first letters differ with the vowels: compare skeletons
+                if abs(len(skeleton(glued, True)) - len(skeleton(target, True))) > 1:
+                    continue
+            elif abs(len(glued) - len(target)) > 2 or glued[0] != target[0]:
+                continue
+            sim, _ = token_similarity(glued, target, script)
+            if sim >= 0.8:
+                found.append((sim, i, j))
+    return found
+
+
+def score_names(
+    q: NormName,
+    c: NormName,
+    explain: bool = False,
+    optional: tuple[bool, ...] | None = None,
+) -> NameScore:
+    """Score query name ``q`` against list name ``c`` (see the module docstring).
+    ``optional`` marks the list name's tokens that may be left out at a lower cost (a listed
+    person's middle names; :class:`~.index.MatchIndex` knows which names are persons')."""
+    nq, nc = len(q.tokens), len(c.tokens)
+    if not nq or not nc:
+        return NameScore(0.0, (), q.tokens, c.tokens, False, True)
+    qt, ct = q.tokens, c.tokens
     wq, wc = _weights(q), _weights(c)
+    any_script = _pair_script(max(q.scripts), max(c.scripts))
+    # every match: one token to one token, or two neighbours glued to one token; best first,
+    # and at equal similarity a glued unit first (it accounts for more of the name: "albir"
+    # takes "al bir" before "al" takes "al")
+    units = _pair_candidates(q, c)
+    if nq > 1 or nc > 1:
+        units += [
+            (-sim, -1, (i, i + 1), (j,), JOINED)
+            for sim, i, j in _glued_candidates(q, c, any_script)
+        ]
+        units += [
+            (-sim, -1, (i,), (j, j + 1), JOINED)
+            for sim, j, i in _glued_candidates(c, q, any_script)
+        ]
+    units.sort()
     q_used = [False] * nq
     c_used = [False] * nc
     num = 0.0
     den = 0.0
     strong = False
+    distinctive = False
+    inexact = 0
+    matched_words = 0
+    name_parts = 0  # matched pairs of common given or family names
+    matched_tokens = 0  # matched units of any class but initials
+    single_level = 0  # the weak level of the (last) real word matched
     pairs: list[Pair] = []
-    for sim, i, j, how in cand:
-        if q_used[i] or c_used[j]:
-            continue
-        # an initial matches an initial or any word with its letter (a particle too: a ~ al)
-        q_used[i] = c_used[j] = True
-        # an initial holds one letter of the word it stands for: the pair weighs as two
-        # initials, the rest of the word is neither for nor against ("Y. Abu Obeida" is
-        # nearer "Youcef Abu Obeida" than "Abu Obeida", not farther)
-        w = 2.0 * min(wq[i], wc[j]) if how == INITIAL_MATCH else wq[i] + wc[j]
+    q_weak = q.weak or (0,) * nq
+    c_weak = c.weak or (0,) * nc
+    q_cls, c_cls = q.classes, c.classes
+    for neg_sim, glued, qi, cj, how in units:
+        sim = -neg_sim
+        if glued:
+            if any(q_used[i] for i in qi) or any(c_used[j] for j in cj):
+                continue
+            for i in qi:
+                q_used[i] = True
+            for j in cj:
+                c_used[j] = True
+            w = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+            real_q = any(q_cls[i] in _REAL for i in qi)
+            real_c = any(c_cls[j] in _REAL for j in cj)
+            level_q = max((q_weak[i] for i in qi if q_cls[i] in _REAL), default=9)
+            level_c = max((c_weak[j] for j in cj if c_cls[j] in _REAL), default=9)
+        else:
+            i, j = qi[0], cj[0]
+            if q_used[i] or c_used[j]:
+                continue
+            q_used[i] = c_used[j] = True
+            # an initial holds one letter of the word it stands for: the pair weighs as two
+            # initials, the rest of the word is neither for nor against ("Y. Abu Obeida" is
+            # nearer "Youcef Abu Obeida" than "Abu Obeida", not farther)
+            w = 2.0 * min(wq[i], wc[j]) if how == INITIAL_MATCH else wq[i] + wc[j]
+            real_q = q_cls[i] in _REAL
+            real_c = c_cls[j] in _REAL
+            level_q = q_weak[i] if real_q else 9
+            level_c = c_weak[j] if real_c else 9
         num += sim * w
         den += w
-        if how != INITIAL_MATCH and (q.classes[i] in (0, NUMBER) or c.classes[j] in (0, NUMBER)):
-            strong = True
+        if how != INITIAL_MATCH:
+            matched_tokens += 1
+            if real_q or real_c:
+                strong = True
+                matched_words += 1
+                if sim < 1.0:
+                    inexact += 1
+                if real_q and real_c:
+                    # a glued unit's particle ("al" of Al Mashrek) neither adds nor takes away
+                    level = level_q if level_q > level_c else level_c
+                    if level == 0:
+                        distinctive = True
+                    elif level == WEAK_NAME_PART:
+                        name_parts += 1
+                    single_level = level
         if explain:
-            pairs.append(Pair(qt[i], ct[j], sim, how))
+            pairs.append(Pair(" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), sim, how))
     q_free = [i for i in range(nq) if not q_used[i]]
     c_free = [j for j in range(nc) if not c_used[j]]
     if q_free and c_free and (len(q_free) > 1 or len(c_free) > 1):
-        any_abjad = _pair_script(max(abjad_q), max(abjad_c))
         for glued_query in (True, False):
             for sim, run, j, _glued, other in sorted(
-                _glue_pass(q, c, q_free, c_free, any_abjad, glued_query),
+                _glue_pass(q, c, q_free, c_free, any_script, glued_query),
                 key=lambda t: (-t[0], t[1], t[2]),
             ):
                 run_used = q_used if glued_query else c_used
@@ -318,6 +589,8 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
                 num += sim * w
                 den += w
                 strong = True
+                distinctive = True
+                matched_words += 1
                 if explain:
                     if glued_query:
                         pairs.append(Pair(" ".join(qt[i] for i in run), other, sim, JOINED))
@@ -327,21 +600,56 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
             c_free = [j for j in range(nc) if not c_used[j]]
             if not q_free or not c_free:
                 break
+    opt = optional or (False,) * nc
     left_q = sorted((wq[i] for i in range(nq) if not q_used[i]), reverse=True)
-    left_c = sorted((wc[j] for j in range(nc) if not c_used[j]), reverse=True)
-    # as many unmatched ordinary tokens as both sides have are conflicts, the rest extras
-    k = min(sum(1 for w in left_q if w >= 1.0), sum(1 for w in left_c if w >= 1.0))
-    conflict = sum(left_q[:k]) + sum(left_c[:k])
+    left_c = sorted((wc[j] for j in range(nc) if not c_used[j] and not opt[j]), reverse=True)
+    left_opt = sorted((wc[j] for j in range(nc) if not c_used[j] and opt[j]), reverse=True)
+    # as many unmatched ordinary tokens as both sides have are conflicts, the rest extras; a
+    # listed person's middle name conflicts only with a query word left over too
+    ordinary_q = sum(1 for w in left_q if w >= 1.0)
+    k = min(ordinary_q, sum(1 for w in left_c if w >= 1.0))
+    k_opt = min(ordinary_q - k, sum(1 for w in left_opt if w >= 1.0))
+    conflict = sum(left_q[: k + k_opt]) + sum(left_c[:k]) + sum(left_opt[:k_opt])
     # a name written in CJK or Hangul has no optional parts: a syllable the list name has and
     # the query lacks makes another given name (林静 Lin Jing is not Lin Jing He), not a
     # patronymic or second given name left out
-    syllabic = SYLLABIC in abjad_q or SYLLABIC in abjad_c
+    syllabic = SYLLABIC in q.scripts or SYLLABIC in c.scripts
     extra_list = EXTRA_QUERY if syllabic else EXTRA_LIST
-    total = den + CONFLICT * conflict + EXTRA_QUERY * sum(left_q[k:]) + extra_list * sum(left_c[k:])
+    extra_opt = extra_list if syllabic else EXTRA_OPTIONAL
+    total = (
+        den
+        + CONFLICT * conflict
+        + EXTRA_QUERY * sum(left_q[k + k_opt :])
+        + extra_list * sum(left_c[k:])
+        + extra_opt * sum(left_opt[k_opt:])
+    )
     score = num / total if total else 0.0
+    weak_name = False
     if not strong:
         score *= 0.5
-    legal_mismatch = bool(q.legal and c.legal and not set(q.legal) & set(c.legal))
+    elif not distinctive and name_parts < 2 and score > WEAK_CAP:
+        # weak names: only weak words matched; alert only if nothing is left over and, for a
+        # single word, only if it is the same word
+        kept = (0, NUMBER, GENERIC, INITIAL)
+        left_over = any(not q_used[i] and q.classes[i] in kept for i in range(nq)) or any(
+            not c_used[j] and not opt[j] and c.classes[j] in kept for j in range(nc)
+        )
+        # one weak word alone never alerts, unless it is the same descriptive name written
+        # whole (GROUP GRAND, nothing else on either side); a common given or family name
+        # alone never
+        single = matched_words == 1 and (
+            inexact or matched_tokens < 2 or single_level == WEAK_NAME_PART
+        )
+        if left_over or single:
+            score = WEAK_CAP
+            weak_name = True
+    legal_mismatch = bool(
+        q.legal
+        and c.legal
+        and not set(q.legal) & set(c.legal)
+        and _ANY_FORM not in q.legal
+        and _ANY_FORM not in c.legal
+    )
     if legal_mismatch:
         score -= LEGAL_MISMATCH
     return NameScore(
@@ -351,4 +659,5 @@ def score_names(q: NormName, c: NormName, explain: bool = False) -> NameScore:
         tuple(ct[j] for j in range(nc) if not c_used[j]),
         legal_mismatch,
         not strong,
+        weak_name,
     )
