@@ -155,7 +155,9 @@ PARTIES: list[tuple[str, str, str, str, list[str], list[str]]] = [
     ("kaveh", "Kaveh Cutting Tools Company", "entity", "TR", [], ["customer"]),
     # a light misspelling of "NAMCHONGANG TRADING" (UN KPe.004)
     ("namchon", "Namchongang Tradng Corp.", "entity", "CN", [], ["intermediary"]),
-    ("sanam", "Electro Sanam Co.", "entity", "MY", [], ["end_user"]),
+    # one letter off "ELECTRO SANAM COMPANY" (UN IRe.014; "Co." is "Company": the name written
+    # whole would be exact)
+    ("sanam", "Electro Senam Co.", "entity", "MY", [], ["end_user"]),
 ]
 
 CLEAN_ROUTES = [  # (party, destination, item, unit) for ordinary orders
