@@ -75,8 +75,12 @@ SEED = 20240108
 import fresh_queries  # noqa: E402  (beside this file: the second generator)
 
 from tatara.screening import matching  # noqa: E402
-from tatara.screening.matching import scorer  # noqa: E402
-from tatara.screening.matching.index import ALERT_THRESHOLD, MatchIndex, MatchRecord  # noqa: E402
+from tatara.screening.matching import (  # noqa: E402
+    ALERT_THRESHOLD,
+    MatchIndex,
+    MatchRecord,
+    token_similarity,
+)
 from tatara.screening.matching.normalize import normalize as normalize_name  # noqa: E402
 
 PAIR_THRESHOLD = ALERT_THRESHOLD
@@ -435,7 +439,7 @@ class Scan:
 
 def clear_caches() -> None:
     normalize_name.cache_clear()
-    scorer.token_similarity.cache_clear()
+    token_similarity.cache_clear()
 
 
 def timed(fn: Callable[[str], Any], queries: Sequence[str]) -> tuple[list[float], list[Any]]:

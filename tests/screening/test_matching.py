@@ -23,7 +23,7 @@ from tatara.screening.matching import (
 )
 from tatara.screening.matching.countries import country_key
 from tatara.screening.matching.normalize import ABJAD, FORM_WORD, INITIAL, PARTICLE, SYLLABIC
-from tatara.screening.matching.scorer import (
+from tatara.screening.matching.similarity import (
     ABJAD_MATRES_SIM,
     ABJAD_SIM,
     ENDING,

@@ -7,16 +7,11 @@ version, and a scorer with reasons. Pure Python (rapidfuzz, anyascii); no Django
 See docs/areas/screening.md ("Matching") and docs/decisions/0012-screening-matcher.md.
 """
 
-from .index import (
-    ALERT_THRESHOLD,
-    REPORT_THRESHOLD,
-    STRONG_THRESHOLD,
-    Hit,
-    MatchIndex,
-    MatchRecord,
-)
+from .index import MatchIndex
 from .normalize import NormName, normalize
-from .scorer import NameScore, score_names, token_similarity
+from .records import ALERT_THRESHOLD, REPORT_THRESHOLD, STRONG_THRESHOLD, Hit, MatchRecord
+from .scorer import NameScore, score_names
+from .similarity import token_similarity
 
 
 def score_pair(name1: str, name2: str) -> float:

@@ -35,12 +35,20 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Any
 
 from .countries import country_key
+from .evidence import (
+    BIRTH_DATE_MATCH,
+    COUNTRY_MATCH,
+    PERSON,
+    WEAK_ALIAS,
+    DateTuple,
+    date_tuple,
+    evidence,
+    name_reasons,
+)
 from .normalize import (
     ABJAD,
     INITIAL,
@@ -48,39 +56,21 @@ from .normalize import (
     NORMAL,
     PARTICLE,
     SYLLABIC,
-    VARIANTS,
     NormName,
     normalize,
-    skeleton,
-    skeleton_w,
 )
 from .normalize import (
     clear_caches as clear_normalize_caches,
 )
-from .scorer import (
-    ABBREV_SIM,
-    EXACT,
-    EXTRA_LIST,
-    EXTRA_QUERY,
-    INITIAL_MATCH,
-    INITIAL_SIM,
-    JOINED,
-    MIN_TOKEN_SIM,
-    WEIGHTS,
-    NameScore,
-    fold,
-    score_names,
-    token_similarity,
+from .records import (
+    REPORT_THRESHOLD,
+    Hit,
+    RecordLike,
 )
-
-# --- thresholds --------------------------------------------------------------------------
-
-#: A hit at or above this score is an alert: the party goes to the officer for review.
-ALERT_THRESHOLD = 0.84
-#: Hits from here up are returned (shown as weak hits below the alert threshold).
-REPORT_THRESHOLD = 0.70
-#: A hit at or above this is strong: clearing it needs a second approver.
-STRONG_THRESHOLD = 0.92
+from .scorer import EXTRA_LIST, EXTRA_QUERY, WEIGHTS, NameScore, score_names
+from .similarity import ABBREV_SIM, INITIAL_SIM, MIN_TOKEN_SIM, token_similarity
+from .spellings import fold, skeleton, skeleton_w
+from .words import VARIANTS
 
 #: Names handed from retrieval to the full scorer per query.
 RETRIEVE = 20
@@ -93,17 +83,6 @@ MATCH_CACHE = 100_000
 #: letters but one deletion on each side does not reach; shorter skeletons select too little.
 SKELETON_MIN = 5
 
-# --- evidence ------------------------------------------------------------------------------
-
-COUNTRY_MATCH = 0.04
-COUNTRY_MISMATCH = 0.06
-BIRTH_DATE_MATCH = 0.08
-BIRTH_YEAR_MATCH = 0.04
-BIRTH_YEAR_MISMATCH = 0.15
-KIND_MISMATCH = 0.10
-WEAK_ALIAS = 0.03  # a list's own "weak" / "low quality" alias counts a little less
-
-PERSON = "person"
 #: Countries whose people's names have no optional parts (CJK: every syllable of a given name
 #: counts; see the scorer's note on CJK names).
 _NO_OPTIONAL_PARTS = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "JP", "VN", "SG"})
@@ -111,116 +90,6 @@ _NO_OPTIONAL_PARTS = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "JP", "VN", 
 #: A retrieval group, one per query token (or two glued): (names walked, query token weight,
 #: [(vocabulary token, similarity, posting list)] best first, whether glued names are walked).
 _Group = tuple[int, float, list[tuple[int, float, list[int]]], bool]
-
-
-class RecordLike(Protocol):
-    """What :meth:`MatchIndex.build` needs of a record (see :class:`MatchRecord`)."""
-
-    key: str
-    list_code: str
-    entry_id: str
-    names: Sequence[tuple[str, str]]
-    kind: str
-    countries: Sequence[str]
-    birth_dates: Sequence[Any]
-    programmes: Sequence[str]
-
-
-@dataclass(frozen=True, slots=True)
-class MatchRecord:
-    """A list entry as the matcher sees it. ``names`` are (name, quality) pairs, the primary
-    name first; quality "strong" or "weak". ``birth_dates`` are ISO-like strings ("1965",
-    "1965-03", "1965-03-01", "~1965", "1973/1974") or objects with ``year``/``month``/``day``."""
-
-    key: str
-    list_code: str
-    entry_id: str
-    names: tuple[tuple[str, str], ...]
-    kind: str = "unknown"
-    countries: tuple[str, ...] = ()
-    birth_dates: tuple[Any, ...] = ()
-    programmes: tuple[str, ...] = ()
-
-    @classmethod
-    def from_list_record(cls, record: Any, list_code: str) -> MatchRecord:
-        """Adapter from ``tatara.screening.sources.records.ListRecord`` (duck-typed)."""
-        names = tuple((name, quality) for name, quality, _script, _primary in record.names())
-        return cls(
-            key=f"{list_code}:{record.entry_id}",
-            list_code=list_code,
-            entry_id=record.entry_id,
-            names=names,
-            kind=record.kind,
-            countries=tuple(record.countries),
-            birth_dates=tuple(record.birth_dates),
-            programmes=tuple(record.programmes),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    score: float
-    name_score: float
-    matched_name: str
-    list_code: str
-    entry_id: str
-    key: str
-    kind: str
-    programmes: tuple[str, ...]
-    reasons: tuple[str, ...] = field(default=())
-    #: Rank of the hit's name among the distinct names of this result, from 0: hits with the
-    #: same group matched the same words (in any order) with the same score — list entries
-    #: that no name-only screen can tell apart (see :meth:`MatchIndex._rank_hits`).
-    group: int = 0
-
-    @property
-    def is_alert(self) -> bool:
-        return self.score >= ALERT_THRESHOLD
-
-
-# --- birth dates -----------------------------------------------------------------------------
-
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:/(\d{4}))?")
-DateTuple = tuple[int, int | None, int | None, int | None]  # year, month, day, year_to
-
-
-def _date_tuple(value: Any) -> DateTuple | None:
-    if value is None or value == "":
-        return None
-    year = getattr(value, "year", None)
-    if isinstance(year, int):
-        return (
-            year,
-            getattr(value, "month", None),
-            getattr(value, "day", None),
-            getattr(value, "year_to", None),
-        )
-    m = _DATE_RE.search(str(value))
-    if not m:
-        return None
-    y, mo, d, y2 = m.groups()
-    return (int(y), int(mo) if mo else None, int(d) if d else None, int(y2) if y2 else None)
-
-
-def _birth_evidence(query: DateTuple, listed: Sequence[DateTuple]) -> tuple[float, str]:
-    qy, qm, qd, _ = query
-    best: tuple[float, str] | None = None
-    closest = None
-    for y, m, d, y2 in listed:
-        lo, hi = y, y2 or y
-        if qd is not None and d is not None and (qy, qm, qd) == (y, m, d):
-            return BIRTH_DATE_MATCH, f"birth date matches {qy:04d}-{qm:02d}-{qd:02d}"
-        if lo <= qy <= hi:
-            best = (BIRTH_YEAR_MATCH, f"birth year matches {qy}")
-        else:
-            gap = min(abs(qy - lo), abs(qy - hi))
-            closest = y if closest is None or gap < abs(qy - closest) else closest
-    if best:
-        return best
-    if closest is not None and abs(qy - closest) > 1:
-        years = ", ".join(sorted({str(t[0]) for t in listed}))
-        return -BIRTH_YEAR_MISMATCH, f"birth year differs: {qy} vs {years}"
-    return 0.0, ""
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -319,7 +188,7 @@ class MatchIndex:
         ri = len(self.records)
         self.records.append(record)
         self.record_countries.append(frozenset(country_key(c) for c in record.countries if c))
-        births = (_date_tuple(b) for b in record.birth_dates)
+        births = (date_tuple(b) for b in record.birth_dates)
         self.record_births.append(tuple(b for b in births if b))
         seen: set[tuple[str, ...]] = set()
         for position, (name, quality) in enumerate(record.names):
@@ -602,7 +471,7 @@ class MatchIndex:
         if query.is_empty:
             return []
         qcountry = country_key(country) if country else None
-        qbirth = _date_tuple(birth_date)
+        qbirth = date_tuple(birth_date)
         best: dict[int, tuple[float, float, int, NameScore]] = {}
         # evidence adds only what was given (a country, a birth date)
         floor = (
@@ -618,7 +487,16 @@ class MatchIndex:
                 continue
             ri = self.name_record[ni]
             score = base - (WEAK_ALIAS if self.name_weak[ni] else 0.0)
-            score += self._evidence(ri, qcountry, qbirth, kind, query, None)
+            score += evidence(
+                self.records[ri].kind,
+                self.record_countries[ri],
+                self.record_births[ri],
+                qcountry,
+                qbirth,
+                kind,
+                query,
+                None,
+            )
             score = max(0.0, min(1.0, score))
             if score < threshold:
                 continue
@@ -640,8 +518,17 @@ class MatchIndex:
                     query, self.names[ni], explain=True, optional=self.name_optional[ni]
                 )
                 why: list[str] = []
-                self._evidence(ri, qcountry, qbirth, kind, query, why)
-                reasons = tuple(_name_reasons(detail, self.name_weak[ni]) + why)
+                evidence(
+                    record.kind,
+                    self.record_countries[ri],
+                    self.record_births[ri],
+                    qcountry,
+                    qbirth,
+                    kind,
+                    query,
+                    why,
+                )
+                reasons = tuple(name_reasons(detail, self.name_weak[ni]) + why)
             hits.append(
                 Hit(
                     score=round(score, 4),
@@ -685,71 +572,3 @@ class MatchIndex:
         return [
             (group, ri, best[ri]) for group, (_key, members) in enumerate(ordered) for ri in members
         ]
-
-    def _evidence(
-        self,
-        ri: int,
-        qcountry: str | None,
-        qbirth: DateTuple | None,
-        qkind: str | None,
-        query: NormName,
-        why: list[str] | None,
-    ) -> float:
-        delta = 0.0
-        record = self.records[ri]
-        countries = self.record_countries[ri]
-        if qcountry and countries:
-            if qcountry in countries:
-                delta += COUNTRY_MATCH
-                if why is not None:
-                    why.append(f"country matches {qcountry}")
-            else:
-                delta -= COUNTRY_MISMATCH
-                if why is not None:
-                    why.append(f"country differs: {qcountry} vs {', '.join(sorted(countries))}")
-        births = self.record_births[ri]
-        if qbirth and births:
-            d, text = _birth_evidence(qbirth, births)
-            delta += d
-            if why is not None and text:
-                why.append(text)
-        rkind = record.kind
-        if qkind and rkind not in ("", "unknown"):
-            if (qkind == PERSON) != (rkind == PERSON):
-                delta -= KIND_MISMATCH
-                if why is not None:
-                    why.append(f"kind differs: {qkind} vs {rkind}")
-        elif query.legal and rkind == PERSON:
-            delta -= KIND_MISMATCH / 2
-            if why is not None:
-                why.append("query has a legal form, the entry is a person")
-        return delta
-
-
-def _name_reasons(detail: NameScore, weak: bool) -> list[str]:
-    out: list[str] = []
-    exact = [p for p in detail.pairs if p.how == EXACT]
-    if exact:
-        out.append("matching name parts: " + ", ".join(f"'{p.query}'" for p in exact))
-    for p in detail.pairs:
-        if p.how == EXACT:
-            continue
-        how = "joined words" if p.how == JOINED else p.how
-        if p.how == INITIAL_MATCH:
-            how = "initial"
-        out.append(f"token '{p.query}' ~ '{p.listed}' ({how}, {p.sim:.2f})")
-    if detail.unmatched_query:
-        out.append("not on the list name: " + ", ".join(f"'{t}'" for t in detail.unmatched_query))
-    if detail.unmatched_list:
-        out.append("not in the query: " + ", ".join(f"'{t}'" for t in detail.unmatched_list))
-    if detail.legal_mismatch:
-        out.append("legal forms differ")
-    if detail.weak_only:
-        out.append("only particles, initials or generic words match")
-    if detail.weak_name:
-        out.append(
-            "only weak words match (very common names, descriptive words): no alert by name alone"
-        )
-    if weak:
-        out.append("matched a weak alias")
-    return out

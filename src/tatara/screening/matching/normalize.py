@@ -38,14 +38,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-import yaml
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from . import legal_forms
+from .spellings import fold
+from .words import (
+    DOTTED_TITLES,
+    FORM_WORDS,
+    GENERIC_WORDS,
+    HONORIFICS,
+    NUMBER_WORDS,
+    PARTICLES,
+    TITLE_WORDS,
+    WEAK_WORDS,
+    variant_key,
+)
 
 # --- token classes ---------------------------------------------------------------------
 
@@ -62,122 +71,6 @@ ABJAD = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
 SYLLABIC = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
 
 
-def _wl(text: str) -> list[str]:
-    """A word list written as text."""
-    return text.split()
-
-
-HONORIFICS = frozenset(
-    _wl(
-        "mr mrs ms miss mister madam madame dr doctor prof professor sir dame lord lady "
-        "sheikh shaikh sheik shaykh cheikh haji hajji hadji alhaj alhajji alhajj hajj mullah "
-        "mulla maulana mawlana maulvi mawlawi molvi mufti qari hafiz imam ayatollah "
-        "hojatoleslam president praesident prasident minister colonel captain capt lieutenant "
-        "lt sergeant sgt admiral adm brigadier commander cmdr marshal rev reverend hon "
-        "honourable honorable excellency herr frau monsieur mme mlle senor senora sr sra srta "
-        "signor jr junior"
-    )
-)
-#: Titles only when written abbreviated with a dot ("Gen. Ali" but "Huang Wang-gen"): the
-#: bare words are also name parts.
-DOTTED_TITLES = frozenset(_wl("gen gral col maj brig lic ing eng engr arq cdr insp ph phd"))
-#: Titles written as dotted initials — H.E. (His/Her Excellency), S.E. (Son Excellence) —
-#: and titles in Arabic script: Hajji, Sheikh, Mullah, Mawlawi, Maulana, Qari, Hafiz, Doctor,
-#: Engineer, Mr (السيد; سيد alone is also a name).
-_ARABIC_TITLES = """
-    حاج حاجي حاجی حجي حجی الحاج شيخ شیخ الشيخ ملا مولوي مولوی مولانا قاري قاری حافظ الحافظ
-    دكتور الدكتور د. مهندس المهندس السيد
-"""
-_TITLE_WORDS = frozenset(["h.e.", "h. e.", "s.e.", *_ARABIC_TITLES.split()])
-
-PARTICLES = frozenset(
-    _wl(
-        "al el ul bin ibn bn ben bint binti abd de da del della der den di du dos das des do "
-        "la le van von vander zu y e the of and for sayed sayyid sayyed syed seyed seyyed "
-        "sayid agha aga"
-    )
-)
-
-GENERIC_WORDS = frozenset(
-    _wl(
-        "companies group holding holdings international intl trading trade enterprise "
-        "enterprises industries industry services service partners partnership firm"
-    )
-)
-#: Words of legal forms, when they stay in a name because the form is not written whole or
-#: in order ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one.
-FORM_WORDS = frozenset(
-    _wl(
-        "company co comp corporation corp incorporated inc limited ltd liability joint stock "
-        "establishment est obshchestvo obschestvo aktsionernoe aktsionernoye otvetstvennostyu "
-        "ogranichennoy ogranichennoi otkrytoe zakrytoe publichnoe sociedad societe anonima "
-        "anonyme responsabilidad limitada gesellschaft kompaniya sherkat sahami khass sirketi "
-        "anonim tovarystvo aktsionerne"
-    )
-)
-
-_NUMBER_WORDS = {
-    "one": "1",
-    "first": "1",
-    "1st": "1",
-    "two": "2",
-    "second": "2",
-    "2nd": "2",
-    "three": "3",
-    "third": "3",
-    "3rd": "3",
-    "four": "4",
-    "fourth": "4",
-    "4th": "4",
-    "five": "5",
-    "fifth": "5",
-    "5th": "5",
-}
-
-_DATA = Path(__file__).with_name("data")
-
-
-def _load_variants() -> dict[str, str]:
-    table: dict[str, str] = {}
-    path = _DATA / "name_variants.txt"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = line.split()
-        for word in words:
-            if word in table:
-                raise ValueError(f"name_variants.txt: {word!r} is in two groups")
-            table[word] = words[0]
-    return table
-
-
-VARIANTS: dict[str, str] = _load_variants()
-
-
-def variant_key(token: str) -> str:
-    """The token's variant-group key (``mohamed`` → ``muhammad``), else the token."""
-    return VARIANTS.get(token, token)
-
-
-WEAK_NAME_PART = 1  # a very common given or family name
-WEAK_DESCRIPTIVE = 2  # a word of what a business does or where it is
-
-
-def _load_weak() -> dict[str, int]:
-    data: dict[str, Any] = yaml.safe_load((_DATA / "weak_words.yaml").read_text("utf-8"))
-    out: dict[str, int] = {}
-    for section, level in (("name_parts", WEAK_NAME_PART), ("descriptive", WEAK_DESCRIPTIVE)):
-        for text in (data.get(section) or {}).values():
-            for word in str(text).split():
-                for w in (word, variant_key(word)):
-                    out[w] = max(out.get(w, 0), level)
-    return out
-
-
-#: Weak words (``data/weak_words.yaml``) and their variant keys, with their kind.
-WEAK_WORDS: dict[str, int] = _load_weak()
-
 # --- scripts -------------------------------------------------------------------------------
 
 _ABJAD_RE = re.compile(
@@ -190,53 +83,12 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _APOSTROPHES_RE = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
 _SPLIT_RE = re.compile(r"[^0-9a-z@]+")
 _VOWELS_RE = re.compile("[aeiou]")
-_ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
-_SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
-_DOUBLE_RE = re.compile(r"(.)\1+")
 #: Letters and dots only, a dot after every one to three letters: "L.L.C.", "S.A", "G.m.b.H.".
 _DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
 _AMPERSAND_LETTERS_RE = re.compile(r"^[^\W\d_](?:&[^\W\d_])+$")
 #: An apostrophe contraction: Nat'l, Int'l, Gov't.
 _CONTRACTION_RE = re.compile(r"^[^\W\d_]{3,}['’][lt]$")
 _EDGE_PUNCT = "\"'«»“”„‘’()[]{},;:!?"
-
-
-def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
-    """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
-    letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed (not with
-    ``collapse=False``: a token romanised from an abjad has no written doubles, so two equal
-    letters there are two consonants — ددن ``ddn`` is Dudin, not Dan)."""
-    base = _skeleton_base(token, collapse)
-    if not abjad:
-        return _VOWELS_RE.sub("", base)
-    # ج is j or g (Egyptian Gamal)
-    return _ABJAD_SKEL_RE.sub("", base.replace("g", "j"))
-
-
-def skeleton_w(token: str, collapse: bool = True) -> str:
-    """The abjad skeleton with و kept as the consonant it also writes (v or w: Darvish دروش,
-    Marwan مروان), for a second comparison when :func:`skeleton` drops it as a long vowel."""
-    base = _skeleton_base(token, collapse).replace("g", "j").replace("v", "w")
-    return _SKEL_W_RE.sub("", base)
-
-
-def _skeleton_base(token: str, collapse: bool = True) -> str:
-    base = _DOUBLE_RE.sub(r"\1", token) if collapse else token
-    base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
-    return base.replace("ph", "f").replace("ou", "u")
-
-
-def skeleton_gaps(token: str) -> list[str]:
-    """The letters between the consonants of ``skeleton(token, abjad=True)``: ``gaps[k]``
-    follows the k-th consonant (``gaps[0]`` precedes the first). ``hsyn`` → ``["", "",
-    "y", ""]``, ``hussein`` → ``["", "u", "ei", ""]``."""
-    gaps = [""]
-    for i, ch in enumerate(_skeleton_base(token)):
-        if ch in "aeiou" or (ch in "wy" and i):
-            gaps[-1] += ch
-        else:
-            gaps.append("")
-    return gaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,44 +116,6 @@ class NormName:
     @property
     def is_empty(self) -> bool:
         return not self.tokens
-
-
-_FOLDS = (
-    ("x", "ks"),
-    ("shch", "sh"),
-    ("sch", "sh"),
-    ("shh", "sh"),
-    ("tch", "ch"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("ph", "f"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("tz", "ts"),
-    ("w", "v"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("ey", "ei"),
-    ("ay", "ai"),
-    ("y", "i"),
-)
-_FOLD_C_RE = re.compile(r"c(?![ehiy])")
-_FOLD_END_RE = re.compile(r"(?:ff|ph)$")
-
-
-@lru_cache(maxsize=131072)
-def fold(token: str) -> str:
-    """A Latin token with romanisation habits folded away: ``soldatoff`` → ``soldatov``,
-    ``maxim`` → ``maksim``, ``dmitriy``/``dmitrii``/``dmitry`` → ``dmitri``, ``khalid`` →
-    ``halid``. Only for comparing; never shown."""
-    t = _FOLD_END_RE.sub("v", token)
-    for a, b in _FOLDS:
-        t = t.replace(a, b)
-    t = _FOLD_C_RE.sub("k", t)
-    return _DOUBLE_RE.sub(r"\1", t)
 
 
 # --- words ----------------------------------------------------------------------------------
@@ -476,7 +290,7 @@ def _words(text: str) -> list[_Token]:
             continue
         core = word.strip(_EDGE_PUNCT)
         dotted = core.endswith(".")
-        if core.casefold() in _TITLE_WORDS:
+        if core.casefold() in TITLE_WORDS:
             out.append(_Token("@title", LATIN))
             continue
         if _DOTTED_RE.match(core):
@@ -648,7 +462,7 @@ def normalize(name: str) -> NormName:
         tokens = [t for t in tokens if t.text != "@title"] or [_Token("he", LATIN)]
     tokens, legal = _strip_legal(tokens)
     for t in tokens:
-        t.text = _NUMBER_WORDS.get(t.text, t.text)
+        t.text = NUMBER_WORDS.get(t.text, t.text)
     # a name made of initials only ("A.B.C.") reads as one token ("abc")
     if len(tokens) > 1 and all(len(t.text) == 1 and t.text.isalpha() for t in tokens):
         tokens = [_Token("".join(t.text for t in tokens), max(t.script for t in tokens))]

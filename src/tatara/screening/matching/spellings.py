@@ -1,0 +1,89 @@
+"""The comparison forms of a token: its consonant skeletons (for names written in an abjad,
+romanised without vowels, and for vowel spellings apart) and its fold (romanisation habits
+folded away). Only for comparing and looking up; never shown."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_VOWELS_RE = re.compile("[aeiou]")
+_ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
+_SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
+_DOUBLE_RE = re.compile(r"(.)\1+")
+
+
+def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
+    """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
+    letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed (not with
+    ``collapse=False``: a token romanised from an abjad has no written doubles, so two equal
+    letters there are two consonants — ددن ``ddn`` is Dudin, not Dan)."""
+    base = _skeleton_base(token, collapse)
+    if not abjad:
+        return _VOWELS_RE.sub("", base)
+    # ج is j or g (Egyptian Gamal)
+    return _ABJAD_SKEL_RE.sub("", base.replace("g", "j"))
+
+
+def skeleton_w(token: str, collapse: bool = True) -> str:
+    """The abjad skeleton with و kept as the consonant it also writes (v or w: Darvish دروش,
+    Marwan مروان), for a second comparison when :func:`skeleton` drops it as a long vowel."""
+    base = _skeleton_base(token, collapse).replace("g", "j").replace("v", "w")
+    return _SKEL_W_RE.sub("", base)
+
+
+def _skeleton_base(token: str, collapse: bool = True) -> str:
+    base = _DOUBLE_RE.sub(r"\1", token) if collapse else token
+    base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
+    return base.replace("ph", "f").replace("ou", "u")
+
+
+def skeleton_gaps(token: str) -> list[str]:
+    """The letters between the consonants of ``skeleton(token, abjad=True)``: ``gaps[k]``
+    follows the k-th consonant (``gaps[0]`` precedes the first). ``hsyn`` → ``["", "",
+    "y", ""]``, ``hussein`` → ``["", "u", "ei", ""]``."""
+    gaps = [""]
+    for i, ch in enumerate(_skeleton_base(token)):
+        if ch in "aeiou" or (ch in "wy" and i):
+            gaps[-1] += ch
+        else:
+            gaps.append("")
+    return gaps
+
+
+_FOLDS = (
+    ("x", "ks"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("shh", "sh"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("tz", "ts"),
+    ("w", "v"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ey", "ei"),
+    ("ay", "ai"),
+    ("y", "i"),
+)
+_FOLD_C_RE = re.compile(r"c(?![ehiy])")
+_FOLD_END_RE = re.compile(r"(?:ff|ph)$")
+
+
+@lru_cache(maxsize=131072)
+def fold(token: str) -> str:
+    """A Latin token with romanisation habits folded away: ``soldatoff`` → ``soldatov``,
+    ``maxim`` → ``maksim``, ``dmitriy``/``dmitrii``/``dmitry`` → ``dmitri``, ``khalid`` →
+    ``halid``. Only for comparing; never shown."""
+    t = _FOLD_END_RE.sub("v", token)
+    for a, b in _FOLDS:
+        t = t.replace(a, b)
+    t = _FOLD_C_RE.sub("k", t)
+    return _DOUBLE_RE.sub(r"\1", t)
