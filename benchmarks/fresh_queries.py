@@ -326,14 +326,20 @@ def _find_form(words: Sequence[str]) -> tuple[int, int, list[int]] | None:
 Alteration = Callable[[Any, str, random.Random], tuple[str, str] | None]
 
 
-def _legal_form(record: Any, name: str, rnd: random.Random) -> tuple[str, str] | None:
+def _entity_form(record: Any, name: str) -> tuple[list[str], int, int, list[int]] | None:
+    """An entity's name as words, with where its legal form stands and the form's groups."""
     if record.kind != "entity":
         return None
     words = _words(name)
     found = _find_form(words)
+    return (words, *found) if found else None
+
+
+def _legal_form(record: Any, name: str, rnd: random.Random) -> tuple[str, str] | None:
+    found = _entity_form(record, name)
     if not found:
         return None
-    start, end, groups = found
+    words, start, end, groups = found
     old = " ".join(words[start:end])
     choices = sorted(
         {s for g in groups for s in FORM_SPELLINGS[g] if _form_key(s) != _form_key(old)}
@@ -359,13 +365,10 @@ def _legal_form(record: Any, name: str, rnd: random.Random) -> tuple[str, str] |
 def _form_glued(record: Any, name: str, rnd: random.Random) -> tuple[str, str] | None:
     """Abbreviated forms only: a full "Company" or "Limited Liability Company" is not typed
     glued to the name."""
-    if record.kind != "entity":
-        return None
-    words = _words(name)
-    found = _find_form(words)
+    found = _entity_form(record, name)
     if not found:
         return None
-    start, end, groups = found
+    words, start, end, groups = found
     form = " ".join(words[start:end])
     rest = words[:start] + words[end:]
     letters = re.sub(r"[^\w]", "", form)
