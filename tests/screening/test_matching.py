@@ -81,6 +81,12 @@ def rec(
         # misspelt forms: folded (Kompany, Korp.) or one letter off (Limitd)
         ("KOMPANY X-RAY TRADING KORP.", ("x", "ray", "trading"), ("@company", "@stock")),
         ("ATLANT S LIMITD", ("atlant", "s"), ("@limited",)),
+        # a typo that folding would move further off (jxoint folds to jksoint)
+        ("CLOSED JxOINT STOCK COMPANY RSK", ("rsk",), ("@stock",)),
+        # two words of a form glued; a form spelt in spaced letters at the end
+        ("OPEN JOINTSTOCK COMPANY BELARUSKALI", ("belaruskali",), ("@stock",)),
+        ("Kvt-Rus, L L C", ("kvt", "rus"), ("@limited",)),
+        ("ZAVOD METEOR, Jt. Stock Co.", ("zavod", "meteor"), ("@stock",)),
     ],
 )
 def test_legal_forms_become_class_tokens(
@@ -112,6 +118,8 @@ def test_a_short_form_that_may_be_a_name_part_stays_a_word() -> None:
     assert normalize("AO ERA").tokens == ("ao", "era")
     # two dotted letters first are initials, not a form
     assert normalize("A.S. Khan").tokens == ("a", "s", "khan")
+    # two spaced letters at the end are a person's initials, not a form (AB is Swedish)
+    assert normalize("SMITH, A B").tokens == ("smith", "a", "b")
     # ㈱ is 株 in parentheses, not a word "zhu"
     assert normalize("CHEN, Zhu").tokens == ("chen", "zhu")
 
@@ -725,6 +733,7 @@ def test_one_common_word_alerts_on_nothing_by_name_alone() -> None:
             rec("e", "MESBAH ENERGY CO.", kind="entity"),
             rec("i", "INTERNATIONAL INVESTMENT BANK", kind="entity"),
             rec("t", "TAEJIN TRADING GENERAL COMPANY", kind="entity"),
+            rec("s", "MARITIME SILK ROAD LLC", kind="entity"),
         ]
     )
     for query in (
@@ -735,6 +744,7 @@ def test_one_common_word_alerts_on_nothing_by_name_alone() -> None:
         "Energy Co.",
         "Investment Bank",
         "General Trading Company",
+        "Silk Road LLC",  # against MARITIME SILK ROAD LLC: a common trade name, and more
     ):
         hits = index.screen(query, threshold=REPORT_THRESHOLD)
         assert all(h.score < ALERT_THRESHOLD for h in hits), (query, hits[:1])

@@ -204,6 +204,14 @@ def _form_tables() -> tuple[
                 seqs[tokens] = _FormRule(rule.cls, rule.front, True)
             if form.glued and len(tokens) == 1 and len(tokens[0]) >= 3:
                 glued.setdefault(tokens[0], cls)
+    # two neighbouring words of a spelling written as one ("Open Jointstock Company",
+    # "Aktsionernoeobshchestvo"): the same form, when the glued word is long enough not to
+    # be a name
+    for tokens, rule in list(seqs.items()):
+        for k in range(len(tokens) - 1):
+            joined = tokens[k] + tokens[k + 1]
+            if min(len(tokens[k]), len(tokens[k + 1])) >= 3 and len(joined) >= 8:
+                seqs.setdefault((*tokens[:k], joined, *tokens[k + 2 :]), rule)
     words = frozenset(t for seq in seqs for t in seq if len(t) >= 2)
     cjk.sort(key=lambda fc: -len(fc[0]))
     glued_list = sorted(glued.items(), key=lambda sc: -len(sc[0]))
@@ -264,7 +272,12 @@ def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
             continue
         budget = 2 if len(t) >= 10 else 1  # Otvectvennostyu, Akcionernoe: two letters off
         for target, rule in _FORMS_FUZZY.get((*folded[:p], "*", *folded[p + 1 :]), ()):
-            if OSA.distance(t, target, score_cutoff=budget) <= budget:
+            # the word as written too: folding can move a typo further off (jxoint folds
+            # to jksoint, two letters from joint)
+            if (
+                OSA.distance(t, target, score_cutoff=budget) <= budget
+                or OSA.distance(seq[p], target, score_cutoff=budget) <= budget
+            ):
                 return rule
     return None
 
@@ -377,6 +390,15 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
     while changed and len(words) > 1:
         changed = False
         n = len(words)
+        # a form spelt in single letters at the end ("Kvt-Rus, L L C", "S R L"): three
+        # letters or more, so that a person's two initials stay initials (SMITH A B)
+        spaced = _spaced_form(words)
+        if spaced:
+            size, rule = spaced
+            legal.append(rule.cls)
+            del words[n - size :]
+            changed = True
+            continue
         # the end: longest form ending at the last token
         for size in range(min(_FORM_MAX, n - 1), 0, -1):
             rule = _form_rule(tuple(w.text for w in words[n - size :]), True)
@@ -410,6 +432,18 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
     if not words:  # cannot happen (a form is never the whole name), kept for safety
         return [t for t in tokens if not t.text.startswith("@")], legal
     return words, legal
+
+
+def _spaced_form(words: list[_Token]) -> tuple[int, _FormRule] | None:
+    """(number of words, form) when the name ends in three or more single letters, not the
+    whole name, that spell a legal form together (l l c → LLC)."""
+    size = 0
+    while size < len(words) - 1 and len(words[-1 - size].text) == 1:
+        size += 1
+    if size < 3:
+        return None
+    rule = _FORMS.get(("".join(w.text for w in words[len(words) - size :]),))
+    return (size, rule) if rule else None
 
 
 def _short_and_bare(form: list[_Token], remaining: int) -> bool:
