@@ -82,6 +82,9 @@ MATCH_CACHE = 100_000
 #: in their vowels only (Sierra / Syrra) are two edits, which the scorer allows from six
 #: letters but one deletion on each side does not reach; shorter skeletons select too little.
 SKELETON_MIN = 5
+#: Latin tokens whose folded form is this long are also filed (and looked up) by the folded
+#: form's deletions: the scorer's typo-after-folding needs five letters on both sides.
+FOLD_DELETE_MIN = 5
 
 #: Countries whose people's names have no optional parts (CJK: every syllable of a given name
 #: counts; see the scorer's note on CJK names).
@@ -232,6 +235,11 @@ class MatchIndex:
                 folded = fold(token)
                 if folded != token:
                     self.by_fold.setdefault(folded, []).append(tid)
+                    if len(folded) >= FOLD_DELETE_MIN:
+                        # a typo once romanisation is folded away (Charicheff ~ Kharichev,
+                        # Voroneschski ~ Voronezhski): the folded form's deletions too
+                        for d in _deletes(folded) | {folded}:
+                            self.by_delete.setdefault(d, []).append(tid)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -268,6 +276,11 @@ class MatchIndex:
             found.update(self.by_delete.get(token, ()))
             for d in _deletes(token):
                 found.update(self.by_delete.get(d, ()))
+            if script == LATIN and token.isalpha():
+                folded = fold(token)
+                if folded != token and len(folded) >= FOLD_DELETE_MIN:
+                    for d in _deletes(folded) | {folded}:
+                        found.update(self.by_delete.get(d, ()))
         if script == ABJAD or (script == LATIN and len(token) >= SKELETON_MIN):
             found.update(self.by_skeleton.get(skeleton(token, abjad=True), ()))
         if script == ABJAD:
@@ -319,9 +332,10 @@ class MatchIndex:
                 # two query words glued meet one list word that neither meets alone ("patr
                 # ushev" ~ patrushev; not "a andrey" ~ andrey), and not two glued list words
                 # (those meet the two query words one by one)
+                script = max(query.scripts[i], query.scripts[i + 1])
                 matches = {
                     t: sim
-                    for t, sim in self._token_matches(glued, LATIN).items()
+                    for t, sim in self._token_matches(glued, script).items()
                     if t not in found[i] and t not in found[i + 1]
                 }
                 if matches:

@@ -43,7 +43,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from . import legal_forms
-from .spellings import fold
+from .spellings import fold, skeleton
 from .words import (
     DOTTED_TITLES,
     FORM_WORDS,
@@ -525,7 +525,9 @@ def normalize(name: str) -> NormName:
 
 
 def clear_caches() -> None:
-    """Forget every remembered normalisation (names, folds, legal-form look-ups)."""
+    """Forget every remembered normalisation (names, folds, skeletons, legal-form
+    look-ups)."""
     normalize.cache_clear()
     fold.cache_clear()
+    skeleton.cache_clear()
     _form_rule.cache_clear()

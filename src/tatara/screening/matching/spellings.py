@@ -11,8 +11,10 @@ _VOWELS_RE = re.compile("[aeiou]")
 _ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
 _SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
 _DOUBLE_RE = re.compile(r"(.)\1+")
+_ABJAD_C_RE = re.compile(r"c(?![ehiy])")
 
 
+@lru_cache(maxsize=262144)
 def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
     letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed (not with
@@ -21,8 +23,10 @@ def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
     base = _skeleton_base(token, collapse)
     if not abjad:
         return _VOWELS_RE.sub("", base)
-    # ج is j or g (Egyptian Gamal)
-    return _ABJAD_SKEL_RE.sub("", base.replace("g", "j"))
+    # ج is j or g (Egyptian Gamal); Arabic script has no p, hard c or x: a foreign name is
+    # written with ب, ك and كس (Cuspert كسبرت, Alexander الكسندر)
+    base = _ABJAD_C_RE.sub("k", base.replace("g", "j").replace("p", "b").replace("x", "ks"))
+    return _ABJAD_SKEL_RE.sub("", base)
 
 
 def skeleton_w(token: str, collapse: bool = True) -> str:
