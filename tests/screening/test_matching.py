@@ -769,3 +769,39 @@ def test_a_weak_name_alerts_when_it_is_the_whole_name() -> None:
     )
     assert not weak.screen("Ali", threshold=ALERT_THRESHOLD)
     assert weak.screen("Ali Tajideen", threshold=ALERT_THRESHOLD)
+
+
+def test_an_assimilated_article_is_the_article() -> None:
+    # as-Sabirin, ar-Rahman, Habib-ur-Rahman: al- before a sun letter, written as spoken
+    assert normalize("As-Sabirin").tokens == ("al", "sabirin")
+    assert normalize("Habib-ur-Rahman").classes[1] == PARTICLE
+    # only hyphenated and before the same consonant: "AS SAHAB", "Tas-Ti" stay as they are
+    assert normalize("Tas-Ti").tokens == ("tas", "ti")
+    index = _entities("AL-SABIRIN")
+    assert _alerts_on(index, "As-Sabirrin", "e0")
+
+
+def test_a_misspelt_form_word_is_compared_as_written() -> None:
+    # obchchestvo is one letter from obshchestvo as written, two once both are folded
+    assert normalize("AKTSIONERNOE OBCHCHESTVO VERTOLETY ROSSII").tokens == (
+        "vertolety",
+        "rossii",
+    )
+
+
+def test_arabic_script_reaches_names_written_with_p_hard_c_or_glued_words() -> None:
+    people = MatchIndex.build(
+        [
+            rec("c", "CUSPERT, Denis Mamadou"),
+            rec("w", "ABDUL WALI SEDDIQI"),
+            rec("k", "KHARICHEV, Alexander"),
+            *(rec(f"f{i}", f"{w.upper()}, Denis") for i, w in enumerate(FILLER)),
+        ]
+    )
+    # Arabic script has no p or hard c: Cuspert is written كسبرت
+    hits = people.screen("دنس ممدو كسبرت", threshold=REPORT_THRESHOLD)
+    assert hits and hits[0].entry_id == "c"
+    # "عبد الولي": two Arabic-script words glued are looked up in their own script
+    assert "w" in [h.entry_id for h in people.screen("عبد الولي سدقي", threshold=0.0)]
+    # a typo once romanisation is folded (Charicheff: ch for kh, -ff for -v)
+    assert "k" in [h.entry_id for h in people.screen("CHARICHEFF, ALEXANDER", threshold=0.0)]

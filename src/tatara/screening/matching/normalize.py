@@ -240,6 +240,8 @@ for _seq, _rule in _FORMS.items():
         if len(_seq[_p]) >= 5:
             _key = (*_folded[:_p], "*", *_folded[_p + 1 :])
             _FORMS_FUZZY.setdefault(_key, []).append((_t, _rule))
+            if _seq[_p] != _t:  # and as written (obchchestvo is a letter from obshchestvo)
+                _FORMS_FUZZY[_key].append((_seq[_p], _rule))
 
 
 #: First words of the spellings (as written and folded): no form starts with any other word
@@ -324,12 +326,32 @@ def _words(text: str) -> list[_Token]:
         if _AMPERSAND_LETTERS_RE.match(core):
             word = core.replace("&", "")  # I&S, A&A: one name, not "i and s"
         parts, script = _transliterate(word)
+        if "-" in word and len(parts) > 1:
+            parts = _article(parts)
         contracted = bool(_CONTRACTION_RE.search(core))
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             out.append(_Token(part, script, dotted and last, 2 if contracted and last else 0))
     for token in out:
         token.abbreviated = max(token.abbreviated, _looks_abbreviated(token))
+    return out
+
+
+#: The Arabic article al- assimilated to a "sun letter" and written so (as-Sabirin, ar-Rahman,
+#: ash-Shami, ad-Din; after a vowel u- or e-: Habib-ur-Rahman, Salah ed-Din): with a hyphen,
+#: before a word that starts with that consonant, it is the article.
+_SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
+_ASSIMILATED = {v + c: ("al" if v == "a" else v + "l", c) for v in "aue" for c in _SUN_LETTERS}
+
+
+def _article(parts: list[str]) -> list[str]:
+    """Parts of a hyphenated word with an assimilated article written as ``al``/``ul``/``el``
+    (a particle like them): ``as-sabirin`` → ``al sabirin``."""
+    out = list(parts)
+    for k in range(len(out) - 1):
+        found = _ASSIMILATED.get(out[k])
+        if found and out[k + 1].startswith(found[1]) and len(out[k + 1]) > len(found[1]):
+            out[k] = found[0]
     return out
 
 
