@@ -805,3 +805,12 @@ def test_arabic_script_reaches_names_written_with_p_hard_c_or_glued_words() -> N
     assert "w" in [h.entry_id for h in people.screen("عبد الولي سدقي", threshold=0.0)]
     # a typo once romanisation is folded (Charicheff: ch for kh, -ff for -v)
     assert "k" in [h.entry_id for h in people.screen("CHARICHEFF, ALEXANDER", threshold=0.0)]
+
+
+def test_titles_in_arabic_script_without_vowels_are_titles() -> None:
+    # مله (Mullah), الحج (al-Hajj) as written without vowels; PhD after a name
+    assert normalize("مله نيم برك").tokens == ("nym", "brk")
+    assert normalize("الحج عبدالله قردش").tokens == ("bdllh", "qrdsh")
+    assert normalize("MUHAMMAD MAKHLUF PHD").tokens == ("muhammad", "makhluf")
+    # a short skeleton is a name as well: امر (Amir) stays
+    assert normalize("امر حشم").tokens == ("mr", "hshm")

@@ -474,7 +474,24 @@ def _short_and_bare(form: list[_Token], remaining: int) -> bool:
     return remaining <= 1 and len(form) == 1 and len(form[0].text) <= 2 and not form[0].dotted
 
 
+#: Religious and customary titles as Arabic script writes them without vowels, by their
+#: consonant skeleton (مله and ملا Mullah, الحج al-Hajj, حفز Hafiz): only skeletons of three
+#: letters or more, shorter ones are names too (ml, kr, mm).
+_ABJAD_TITLES = frozenset(
+    k
+    for k in (
+        skeleton(t, abjad=True)
+        for t in (
+            "sheikh shaykh alhaj alhajj mullah maulana mawlana maulvi mufti hafiz ayatollah"
+        ).split()
+    )
+    if len(k) >= 3
+)
+
+
 def _is_honorific(token: _Token) -> bool:
+    if token.script == ABJAD:
+        return skeleton(token.text, abjad=True, collapse=False) in _ABJAD_TITLES
     if token.script != LATIN:
         return False
     return token.text in HONORIFICS or (token.dotted and token.text in DOTTED_TITLES)

@@ -23,7 +23,7 @@ HONORIFICS = frozenset(
         "hojatoleslam president praesident prasident minister colonel captain capt lieutenant "
         "lt sergeant sgt admiral adm brigadier commander cmdr marshal rev reverend hon "
         "honourable honorable excellency herr frau monsieur mme mlle senor senora sr sra srta "
-        "signor jr junior"
+        "signor jr junior phd"
     )
 )
 #: Titles only when written abbreviated with a dot ("Gen. Ali" but "Huang Wang-gen"): the
