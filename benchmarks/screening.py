@@ -349,6 +349,41 @@ def wanted_scores(hits: Sequence[Any], key: str) -> tuple[float, float]:
     return (hit.score if at < 3 else -1.0), (hit.score if hit.group < 3 else -1.0)
 
 
+MISS_CAUSES = {
+    "ambiguous": "alerts, but three or more entries rank before it (namesakes)",
+    "weak name": "capped as a weak name (only weak words, particles or initials matched)",
+    "below alert": "found, scores below the alert threshold",
+    "not found": "not among the 50 best hits",
+}
+
+
+def miss_cause(index: MatchIndex, query: str, key: str) -> str:
+    """Why the entry ``key`` is not found in the top 3 with an alerting score: one of
+    MISS_CAUSES."""
+    hits = index.screen(query, limit=50, threshold=0.0, explain=True)
+    keys = [h.key for h in hits]
+    if key not in keys:
+        return "not found"
+    hit = hits[keys.index(key)]
+    if hit.score >= ALERT_THRESHOLD:
+        return "ambiguous"
+    if any(r.startswith("only weak words") for r in hit.reasons):
+        return "weak name"
+    return "below alert"
+
+
+def log_miss_causes(index: MatchIndex, missed: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Print and return how many misses (query, wanted key) have each cause."""
+    counts = dict.fromkeys(MISS_CAUSES, 0)
+    for query, key in missed:
+        counts[miss_cause(index, query, key)] += 1
+    log(
+        f"ours      misses ({len(missed)}) by cause: "
+        + "; ".join(f"{c} {n} ({MISS_CAUSES[c]})" for c, n in counts.items())
+    )
+    return counts
+
+
 def altered_names(
     index: MatchIndex, altered: Sequence[tuple[str, str, str]], seed: int, misses: bool
 ) -> tuple[dict[str, float], list[tuple[str, float, float]]]:
@@ -386,6 +421,14 @@ def altered_names(
         + "  ".join(
             f"{h} {sum(x >= ALERT_THRESHOLD for x in v) / len(v):.1%}" for h, v in by_how.items()
         )
+    )
+    log_miss_causes(
+        index,
+        [
+            (q, key)
+            for (q, _h, key), (_h2, st, _n) in zip(altered, scores, strict=True)
+            if st < ALERT_THRESHOLD
+        ],
     )
     if misses:
         for line in lines:
@@ -803,6 +846,14 @@ def fresh_names(
         f"ours      all kinds: top 3 {rates['any']:.2%}, top 3 and alerting (>= "
         f"{ALERT_THRESHOLD}) {rates['alert_strict']:.2%} strict, {rates['alert_names']:.2%} "
         "by distinct names"
+    )
+    log_miss_causes(
+        index,
+        [
+            (a.text, a.key)
+            for a, (_k, st, _n) in zip(altered, scores, strict=True)
+            if st < ALERT_THRESHOLD
+        ],
     )
     for line in lines:
         log(line)
