@@ -777,6 +777,7 @@ def test_an_assimilated_article_is_the_article() -> None:
     assert normalize("Habib-ur-Rahman").classes[1] == PARTICLE
     # only hyphenated and before the same consonant: "AS SAHAB", "Tas-Ti" stay as they are
     assert normalize("Tas-Ti").tokens == ("tas", "ti")
+    assert normalize("KIM Un-Nam").tokens == ("kim", "un", "nam")
     index = _entities("AL-SABIRIN")
     assert _alerts_on(index, "As-Sabirrin", "e0")
 

@@ -341,7 +341,13 @@ def _words(text: str) -> list[_Token]:
 #: ash-Shami, ad-Din; after a vowel u- or e-: Habib-ur-Rahman, Salah ed-Din): with a hyphen,
 #: before a word that starts with that consonant, it is the article.
 _SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
-_ASSIMILATED = {v + c: ("al" if v == "a" else v + "l", c) for v in "aue" for c in _SUN_LETTERS}
+_ASSIMILATED = {
+    v + c: ("al" if v == "a" else v + "l", c)
+    for v in "aue"
+    for c in _SUN_LETTERS
+    # not un-N, en-N: a Korean given name is written so (Kim Un-Nam)
+    if not (v != "a" and c == "n")
+}
 
 
 def _article(parts: list[str]) -> list[str]:
