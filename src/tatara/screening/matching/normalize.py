@@ -487,9 +487,19 @@ _ABJAD_TITLES = frozenset(
     k
     for k in (
         skeleton(t, abjad=True)
-        for t in (
-            "sheikh shaykh alhaj alhajj mullah maulana mawlana maulvi mufti hafiz ayatollah"
-        ).split()
+        for t in [
+            "sheikh",
+            "shaykh",
+            "alhaj",
+            "alhajj",
+            "mullah",
+            "maulana",
+            "mawlana",
+            "maulvi",
+            "mufti",
+            "hafiz",
+            "ayatollah",
+        ]
     )
     if len(k) >= 3
 )
