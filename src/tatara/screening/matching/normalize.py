@@ -422,9 +422,8 @@ def _strip_legal(tokens: list[_Token]) -> tuple[list[_Token], list[str]]:
         # letters or more, so that a person's two initials stay initials (SMITH A B)
         spaced = _spaced_form(words)
         if spaced:
-            size, rule = spaced
-            legal.append(rule.cls)
-            del words[n - size :]
+            legal.append(spaced[1].cls)
+            del words[n - spaced[0] :]
             changed = True
             continue
         # the end: longest form ending at the last token
