@@ -501,16 +501,7 @@ class MatchIndex:
                 continue
             ri = self.name_record[ni]
             score = base - (WEAK_ALIAS if self.name_weak[ni] else 0.0)
-            score += evidence(
-                self.records[ri].kind,
-                self.record_countries[ri],
-                self.record_births[ri],
-                qcountry,
-                qbirth,
-                kind,
-                query,
-                None,
-            )
+            score += self._evidence(ri, qcountry, qbirth, kind, query, None)
             score = max(0.0, min(1.0, score))
             if score < threshold:
                 continue
@@ -532,16 +523,7 @@ class MatchIndex:
                     query, self.names[ni], explain=True, optional=self.name_optional[ni]
                 )
                 why: list[str] = []
-                evidence(
-                    record.kind,
-                    self.record_countries[ri],
-                    self.record_births[ri],
-                    qcountry,
-                    qbirth,
-                    kind,
-                    query,
-                    why,
-                )
+                self._evidence(ri, qcountry, qbirth, kind, query, why)
                 reasons = tuple(name_reasons(detail, self.name_weak[ni]) + why)
             hits.append(
                 Hit(
@@ -558,6 +540,27 @@ class MatchIndex:
                 )
             )
         return hits
+
+    def _evidence(
+        self,
+        ri: int,
+        qcountry: str | None,
+        qbirth: DateTuple | None,
+        kind: str | None,
+        query: NormName,
+        why: list[str] | None,
+    ) -> float:
+        """What the given evidence adds to record ``ri``'s score (reasons into ``why``)."""
+        return evidence(
+            self.records[ri].kind,
+            self.record_countries[ri],
+            self.record_births[ri],
+            qcountry,
+            qbirth,
+            kind,
+            query,
+            why,
+        )
 
     def _rank_hits(
         self, best: dict[int, tuple[float, float, int, NameScore]]
