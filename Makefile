@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The screening matcher compiled by mypyc (decision 0022); Python runs the source without it
+MATCHER  := $(wildcard src/tatara/screening/matching/*.py)
+COMPILED := build/mypyc/.compiled-stamp
+$(COMPILED): $(STAMP) $(MATCHER) scripts/compile_matcher.py
+	$(BIN)/python scripts/compile_matcher.py
+	mkdir -p build/mypyc && touch $(COMPILED)
+
+install: $(STAMP) $(COMPILED)
 
 ## Build the demo database (SQLite under var/), print the demo users, serve http://127.0.0.1:8000
 demo: install
@@ -35,3 +42,4 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info
+	$(PYTHON) scripts/compile_matcher.py --clean

@@ -1067,7 +1067,11 @@ def main() -> None:
         scan_cands += [scan.candidates(c.text) for c in clean2]
 
     # speed
-    log(f"\n== speed, one core, {args.reps} repetitions, caches cleared before each ==")
+    compiled, _stale = matching.compiled_state()
+    log(
+        f"\n== speed, one core, {args.reps} repetitions, caches cleared before each; "
+        f"matcher {compiled} (scripts/compile_matcher.py) =="
+    )
     queries = (
         [q for q, _h, _k in altered]
         + neg_queries
@@ -1191,7 +1195,7 @@ def main() -> None:
     log(
         f"RESULT F1 {pairs['f1']:.3f} (P {pairs['p']:.3f} R {pairs['r']:.3f}; 2-fold {pairs['cv_f1']:.3f}; baseline {pairs['base_f1']:.3f}) | "
         f"top3 {top3:.2%} strict, {top3_names:.2%} distinct names, {top3_tied:.2%} with ties (seed {args.seed}; baseline {base_top3:.2%}) | false alerts {fa:.2f}/100 name-only, {fa_ev:.2f} with evidence (baseline {fa_base:.2f}) | "
-        f"{qps:,.0f} q/s wall, {cpu_qps:,.0f} per CPU-s, p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
+        f"{qps:,.0f} q/s wall ({compiled}), {cpu_qps:,.0f} per CPU-s, p50 {p50:.2f} ms p95 {p95:.2f} ms (baseline {bqps:,.0f} q/s, {qps / bqps:.0f}x) | "
         f"build {t_build:.1f} s, {len(index)} names | {peer_line} || "
         f"gen2 ({len(altered2)} altered, {len(clean2)} clean): recall@3 alerting "
         f"{r2['alert_strict']:.2%} strict, {r2['alert_names']:.2%} distinct names (any score "

@@ -209,6 +209,13 @@ def _fast_and_checked(django_test_environment: None) -> Any:
         for m in checks.run_checks(include_deployment_checks=False)
         if m.level >= checks.ERROR
     ]
+    from tatara.screening.matching import compiled_state
+
+    state, stale = compiled_state()
+    if state == "stale":  # the tests would run the old compiled matcher, not the source
+        problems.append(
+            f"compiled matcher older than its source ({', '.join(stale)}): make install"
+        )
     loader = MigrationLoader(None, ignore_no_migrations=True)
     changes = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps)).changes(
         graph=loader.graph

@@ -204,7 +204,7 @@ class MatchIndex:
             self.name_record.append(ri)
             self.name_weak.append(quality == "weak")
             self.name_primary.append(position == 0)
-            self.name_weight.append(sum(WEIGHTS[c] for c in norm.classes))
+            self.name_weight.append(sum((WEIGHTS[c] for c in norm.classes), 0.0))
             ids = tuple(sorted({self._token_id(token) for token in norm.tokens}))
             for tid in ids:
                 self.postings[tid].append(ni)
@@ -375,7 +375,7 @@ class MatchIndex:
             self._add_to_reached(acc, group)
         for weight, matches, k in repeated:
             self._add_repeated(acc, weight, matches, k)
-        total = sum(WEIGHTS[c] for c in query.classes)
+        total = sum((WEIGHTS[c] for c in query.classes), 0.0)
         # No name is left out for a score it "cannot reach": a bound from the retrieval sums
         # is not one (the scorer matches what retrieval does not see — two Arabic-script
         # words glued, three list words as one, folded spellings — and measured on the

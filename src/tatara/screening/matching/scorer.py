@@ -269,7 +269,7 @@ def score_names(
                 q_used[i] = True
             for j in cj:
                 c_used[j] = True
-            w = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+            w = sum((wq[i] for i in qi), 0.0) + sum((wc[j] for j in cj), 0.0)
             real_q = any(q_cls[i] in _REAL for i in qi)
             real_c = any(c_cls[j] in _REAL for j in cj)
             level_q = max((q_weak[i] for i in qi if q_cls[i] in _REAL), default=9)
@@ -321,7 +321,7 @@ def score_names(
                 for i in run:
                     run_used[i] = True
                 other_used[j] = True
-                run_w = sum((wq if glued_query else wc)[i] for i in run)
+                run_w = sum(((wq if glued_query else wc)[i] for i in run), 0.0)
                 w = run_w + (wc if glued_query else wq)[j]
                 num += sim * w
                 den += w
@@ -346,7 +346,7 @@ def score_names(
     ordinary_q = sum(1 for w in left_q if w >= 1.0)
     k = min(ordinary_q, sum(1 for w in left_c if w >= 1.0))
     k_opt = min(ordinary_q - k, sum(1 for w in left_opt if w >= 1.0))
-    conflict = sum(left_q[: k + k_opt]) + sum(left_c[:k]) + sum(left_opt[:k_opt])
+    conflict = sum(left_q[: k + k_opt], 0.0) + sum(left_c[:k], 0.0) + sum(left_opt[:k_opt], 0.0)
     # a name written in CJK or Hangul has no optional parts: a syllable the list name has and
     # the query lacks makes another given name (林静 Lin Jing is not Lin Jing He), not a
     # patronymic or second given name left out
@@ -356,9 +356,9 @@ def score_names(
     total = (
         den
         + CONFLICT * conflict
-        + EXTRA_QUERY * sum(left_q[k + k_opt :])
-        + extra_list * sum(left_c[k:])
-        + extra_opt * sum(left_opt[k_opt:])
+        + EXTRA_QUERY * sum(left_q[k + k_opt :], 0.0)
+        + extra_list * sum(left_c[k:], 0.0)
+        + extra_opt * sum(left_opt[k_opt:], 0.0)
     )
     score = num / total if total else 0.0
     weak_name = False
