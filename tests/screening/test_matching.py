@@ -104,6 +104,11 @@ def test_legal_forms_become_class_tokens(
         ("Occipapel,Ltda.", ("occipapel",)),
         ("HANDYMAN-LLC", ("handyman",)),
         ("Companyjsc", ("company",)),
+        ("SUPLINKASRL", ("suplinka",)),
+        # after a dot in the word, or its first letter glued on before its dots: any form
+        ("JUNIOR INTERNACIONAL.SA", ("junior", "internacional")),
+        ("Gruppo Domanos.r.l.", ("gruppo", "domano")),
+        ("Acme.Inc", ("acme",)),
     ],
 )
 def test_a_legal_form_glued_to_the_last_word_is_split_off(
@@ -118,6 +123,10 @@ def test_a_short_form_that_may_be_a_name_part_stays_a_word() -> None:
     assert normalize("AO ERA").tokens == ("ao", "era")
     # two dotted letters first are initials, not a form
     assert normalize("A.S. Khan").tokens == ("a", "s", "khan")
+    # a dot between words is no glued form unless a form follows it
+    assert normalize("Mr.Smith").tokens == ("smith",)
+    assert normalize("www.example.com").tokens == ("www", "example", "com")
+    assert normalize("Universal").tokens == ("universal",)
     # two spaced letters at the end are a person's initials, not a form (AB is Swedish)
     assert normalize("SMITH, A B").tokens == ("smith", "a", "b")
     # ㈱ is 株 in parentheses, not a word "zhu"
@@ -155,6 +164,9 @@ def test_honorifics_dropped_but_not_a_whole_name() -> None:
     assert normalize("Gen. Matthias Warnig").tokens == ("matthias", "warnig")
     assert normalize("Huang Wang-gen").tokens == ("huang", "wang", "gen")
     assert normalize("Leo Mugabe Jr.").tokens == ("leo", "mugabe")
+    # in a company's name they are words of it
+    assert normalize("JUNIOR INTERNATIONAL S.A.").tokens == ("junior", "international")
+    assert normalize("Captain Shipping Ltd").tokens == ("captain", "shipping")
     # in Arabic script too: حجي (Hajji), شيخ (Sheikh)
     assert normalize("حجي پزله نورزي").tokens == ("pzlh", "nwrzy")
 
@@ -811,7 +823,18 @@ def test_arabic_script_reaches_names_written_with_p_hard_c_or_glued_words() -> N
 def test_titles_in_arabic_script_without_vowels_are_titles() -> None:
     # مله (Mullah), الحج (al-Hajj) as written without vowels; PhD after a name
     assert normalize("مله نيم برك").tokens == ("nym", "brk")
-    assert normalize("الحج عبدالله قردش").tokens == ("bdllh", "qrdsh")
+    assert normalize("الحج عبدالله قردش").tokens == ("bdallh", "qrdsh")
     assert normalize("MUHAMMAD MAKHLUF PHD").tokens == ("muhammad", "makhluf")
     # a short skeleton is a name as well: امر (Amir) stays
-    assert normalize("امر حشم").tokens == ("mr", "hshm")
+    assert normalize("امر حشم").tokens == ("amr", "hshm")
+
+
+def test_alif_is_a_letter_of_the_name() -> None:
+    # ا writes a long a (اسما Asma), أ and إ a hamza on a or i: kept, so that a short
+    # skeleton is not all that is left of the name (anyascii drops alif: اسما "sm")
+    assert normalize("اسما الاسد").tokens == ("asma", "al", "asd")
+    assert normalize("إبراهيم").tokens == ("ibrahym",)
+    assert score_pair("اسما الاسد", "AL-ASSAD, Asma") >= ALERT_THRESHOLD
+    assert score_pair("علي عبدالله ايوب", "AYOUB, Ali Abdullah") >= ALERT_THRESHOLD
+    # the skeleton still has to agree: Asma is not Usama
+    assert score_pair("اسما", "USAMA") < ALERT_THRESHOLD

@@ -132,6 +132,11 @@ class _Token:
 _ARABIC_ARTICLE_RE = re.compile("^(?:ال|اَل)(?=\\w{3})")
 
 
+#: Alif writes a long ā (اسما Asma, اغا Agha) or carries a hamza (أ a, إ i): a letter, where
+#: anyascii writes nothing (اسما "sm").
+_ALIF = str.maketrans({"ا": "a", "آ": "a", "أ": "a", "إ": "i"})
+
+
 def _transliterate(word: str) -> tuple[list[str], int]:
     if word.startswith("@"):
         return [word], LATIN
@@ -140,7 +145,7 @@ def _transliterate(word: str) -> tuple[list[str], int]:
         # Arabic writes the article joined to its word: الجبوري is al-Jiburi
         rest, _ = _transliterate(_ARABIC_ARTICLE_RE.sub("", word))
         return ["al", *rest], ABJAD
-    latin = anyascii(word)
+    latin = anyascii(word.translate(_ALIF) if script == ABJAD else word)
     if _SYLLABIC_RE.search(word):
         latin = _CAMEL_RE.sub(" ", latin)
         script = SYLLABIC
@@ -365,6 +370,9 @@ def _split_glued(word: str) -> tuple[str, str] | None:
     """("FREGAT", "@limited") for "FREGATOOO": a glued-on legal form (``glued: true`` in the
     data) with at least ``glued_rest`` letters or digits before it in the word's last part
     ("OSTEC-TESTLTD", "2016EOOD"); None otherwise. The text before the form is returned."""
+    dotted = _dotted_form(word)
+    if dotted:
+        return dotted
     plain = _APOSTROPHES_RE.sub("", anyascii(word)).casefold().replace(".", "")
     head, sep, last = plain.rpartition("-")
     if not last.isalnum() or last in _FORM_WORDS:
@@ -374,6 +382,31 @@ def _split_glued(word: str) -> tuple[str, str] | None:
         if cls and len(last) - size >= _GLUED_REST:
             return head + sep + last[:-size], cls
     return None
+
+
+def _dotted_form(word: str) -> tuple[str, str] | None:
+    """("internacional", "@stock") for "INTERNACIONAL.SA", ("domano", "@limited") for
+    "Domanos.r.l.": a legal form (any of the data's one-word spellings) written after a dot
+    in the same word, or with its first letter glued on before its dots; at least
+    ``glued_rest`` letters before it."""
+    low = _APOSTROPHES_RE.sub("", anyascii(word)).casefold()
+    dot = low.find(".")
+    if dot < _GLUED_REST:
+        return None
+    for head, tail in ((low[:dot], low[dot + 1 :]), (low[: dot - 1], low[dot - 1 :])):
+        compact = tail.replace(".", "")
+        if len(head) < _GLUED_REST or not head.isalpha() or not compact.isalpha():
+            continue
+        if not _DOTTED_TAIL_RE.match(tail) and "." in tail.rstrip("."):
+            continue
+        rule = _FORMS.get((compact,))
+        if rule is not None:
+            return head, rule.cls
+    return None
+
+
+#: A form's letters after the dot: dotted ("s.r.l.", "r.l.") or plain ("sa", "ltd.")
+_DOTTED_TAIL_RE = re.compile(r"^(?:[a-z]\.)+[a-z]?$")
 
 
 def _maybe_glued(word: str) -> bool:
@@ -542,6 +575,14 @@ def normalize(name: str) -> NormName:
     tokens = _words(text)
     # honorifics (written in Latin letters): dropped unless they are the whole name
     honorific = [_is_honorific(t) or t.text == "@title" for t in tokens]
+    if (
+        any(honorific)
+        and not all(honorific)
+        and _strip_legal([t for t in tokens if t.text != "@title"])[1]
+    ):
+        # a company's name: "Junior", "Imam", "Captain" are words of it (JUNIOR INTERNATIONAL
+        # S.A., CAPTAIN SHIPPING LTD), not a person's title
+        honorific = [t.text == "@title" for t in tokens]
     if any(honorific) and not all(honorific):
         honorifics = [t.text.lstrip("@") for t, h in zip(tokens, honorific, strict=True) if h]
         tokens = [t for t, h in zip(tokens, honorific, strict=True) if not h]
