@@ -829,6 +829,30 @@ def test_titles_in_arabic_script_without_vowels_are_titles() -> None:
     assert normalize("امر حشم").tokens == ("amr", "hshm")
 
 
+def test_a_descriptive_word_cut_short_is_an_abbreviation() -> None:
+    full = "TADBIR KISH MEDICAL AND PHARMACEUTICAL COMPANY"
+    assert score_pair("Tadbir Kish Medical And Pharma Company", full) >= ALERT_THRESHOLD
+    assert (
+        score_pair(
+            "Middle East Saman Chem Trade Company", "MIDDLE EAST SAMAN CHEMICAL TRADE COMPANY"
+        )
+        >= ALERT_THRESHOLD
+    )
+    # only the start of a descriptive word, four letters or more: not a name cut short
+    assert score_pair("Moha Ivanov", "MOHAMMAD IVANOV") < ALERT_THRESHOLD
+    assert score_pair("Kish Medical And Pha Company", full) < score_pair(
+        "Kish Medical And Pharma Company", full
+    )
+
+
+def test_a_generation_after_a_name_is_dropped() -> None:
+    assert normalize("ANDREW NYAMVUMBA II").tokens == ("andrew", "nyamvumba")
+    assert normalize("ABU OBEIDA III").tokens == ("abu", "obeida")
+    # after one word it is part of the name; in a company's name too
+    assert normalize("DIAMOND II").tokens == ("diamond", "ii")
+    assert "ii" in normalize("KING GEORGE II SHIPPING LTD").tokens
+
+
 def test_alif_is_a_letter_of_the_name() -> None:
     # ا writes a long a (اسما Asma), أ and إ a hamza on a or i: kept, so that a short
     # skeleton is not all that is left of the name (anyascii drops alif: اسما "sm")

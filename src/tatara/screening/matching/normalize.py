@@ -537,6 +537,11 @@ _ABJAD_TITLES = frozenset(
 )
 
 
+#: Generations written after a name (II, III, IV): dropped as Jr. is, after two words or more
+#: ("DIAMOND II" keeps its number), and kept in a company's name.
+_GENERATIONS = frozenset(("ii", "iii", "iv"))
+
+
 def _is_honorific(token: _Token) -> bool:
     if token.script == ABJAD:
         return skeleton(token.text, abjad=True, collapse=False) in _ABJAD_TITLES
@@ -575,6 +580,8 @@ def normalize(name: str) -> NormName:
     tokens = _words(text)
     # honorifics (written in Latin letters): dropped unless they are the whole name
     honorific = [_is_honorific(t) or t.text == "@title" for t in tokens]
+    if len(tokens) >= 3 and tokens[-1].text in _GENERATIONS:
+        honorific[-1] = True  # ANDREW NYAMVUMBA II: a generation, as Jr. is
     if (
         any(honorific)
         and not all(honorific)

@@ -50,7 +50,7 @@ from .similarity import (
     token_similarity,
 )
 from .spellings import fold, skeleton
-from .words import WEAK_NAME_PART
+from .words import WEAK_DESCRIPTIVE, WEAK_NAME_PART
 
 WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0, FORM_WORD: 0.15}
 EXTRA_QUERY = 0.85  # weight of a query token the list name lacks
@@ -179,12 +179,21 @@ def _pair_candidates(q: NormName, c: NormName) -> list[_Unit]:
                 and (
                     (q_abbr[i] and contracts(a, b) and (q_abbr[i] > 1 or c_weak[j]))
                     or (c_abbr[j] and contracts(b, a) and (c_abbr[j] > 1 or q_weak[i]))
+                    # a descriptive word cut short (Pharma, Chem, Tech): the start of it
+                    or (c_weak[j] == WEAK_DESCRIPTIVE and _truncates(a, b))
+                    or (q_weak[i] == WEAK_DESCRIPTIVE and _truncates(b, a))
                 )
             ):
                 sim, how = ABBREV_SIM, ABBREVIATION
             if sim:
                 cand.append((-sim, 0, qi, (j,), how))
     return cand
+
+
+def _truncates(short: str, word: str) -> bool:
+    """Whether ``short`` is ``word`` cut short: its first four letters or more, three or more
+    letters left out (Pharma ~ pharmaceutical, Chem ~ chemical, Tech ~ technology)."""
+    return len(short) >= 4 and len(word) >= len(short) + 3 and word.startswith(short)
 
 
 def _glued_candidates(side: NormName, other: NormName, script: int) -> list[tuple[float, int, int]]:
