@@ -1,6 +1,6 @@
 """Compile the screening matcher (``tatara/screening/matching``) to C with mypyc.
 
-The same typed source runs either way: compiled, the matcher screens about 1.7 times as many
+The same typed source runs either way: compiled, the matcher screens about 1.6 times as many
 names a second; without a C compiler (or with ``TATARA_NO_COMPILE=1``) the ``.py`` files run
 as they are. ``make install`` calls this; the extension modules land beside the sources
 (ignored by git), and the checks and the tests refuse compiled modules older than their

@@ -7,7 +7,7 @@ version, and a scorer with reasons. Pure Python (rapidfuzz, anyascii); no Django
 See docs/areas/screening.md ("Matching") and docs/decisions/0012-screening-matcher.md.
 
 The modules may run compiled by mypyc (``scripts/compile_matcher.py``, decision 0022): the
-same source, about 1.7 times faster. :func:`compiled_state` says which runs.
+same source, about 1.6 times as fast. :func:`compiled_state` says which runs.
 """
 
 import sysconfig
