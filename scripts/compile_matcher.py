@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 import sysconfig
 import tempfile
@@ -59,32 +60,44 @@ def compile_all(root: Path) -> int:
         print("compile_matcher: mypyc is not installed; the matcher runs as Python")
         return 0
     clean(root)
+    here = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="tatara-mypyc-") as tmp:
+        # built in a folder of its own holding only the matcher, so that mypy sees nothing
+        # else (in site-packages it would trip over other top-level modules), then copied in
         build = Path(tmp)
+        target = build / "tatara" / "screening" / "matching"
+        target.mkdir(parents=True)
+        for folder in (build / "tatara", build / "tatara" / "screening", target):
+            (folder / "__init__.py").write_text("")
+        for source in sources(root):
+            shutil.copy2(source, target / source.name)
         # the matcher imports no Django: the project's mypy configuration (django-stubs) is
         # not needed, and its plugin would want settings
         config = build / "mypy.ini"
         config.write_text("[mypy]\nignore_missing_imports = True\n")
-        os.chdir(root)
-        modules = [str(p.relative_to(root)) for p in sources(root)]
-        extensions = mypycify(
-            ["--config-file", str(config), *modules],
-            opt_level="3",
-            target_dir=str(build / "c"),
-            group_name=GROUP,
-        )
-        setup(
-            name="tatara-matching",
-            ext_modules=extensions,
-            script_args=[
-                "--quiet",
-                "build_ext",
-                "--inplace",
-                "--build-temp",
-                str(build / "temp"),
-            ],
-        )
-    print(f"compile_matcher: {len(modules)} modules compiled in {root}")
+        os.chdir(build)
+        try:
+            modules = [str(p.relative_to(build)) for p in sorted(target.glob("*.py"))]
+            modules.remove(str((target / "__init__.py").relative_to(build)))
+            extensions = mypycify(
+                ["--config-file", str(config), *modules],
+                opt_level="3",
+                target_dir=str(build / "c"),
+                group_name=GROUP,
+            )
+            setup(
+                name="tatara-matching",
+                ext_modules=extensions,
+                script_args=["--quiet", "build_ext", "--inplace", "--build-temp", str(build / "t")],
+            )
+        finally:
+            os.chdir(here)
+        built = sorted(target.glob(f"*{SUFFIX}"))
+        for module in built:
+            shutil.copy2(module, package(root) / module.name)
+        for library in build.glob(f"{GROUP}__mypyc*{SUFFIX}"):
+            shutil.copy2(library, root / library.name)
+    print(f"compile_matcher: {len(built)} modules compiled in {package(root)}")
     return 0
 
 
