@@ -44,11 +44,10 @@ from rapidfuzz.distance import OSA
 
 from . import legal_forms
 from .spellings import fold, skeleton
+from .titles import GENERATIONS, article, is_abjad_title, is_latin_title
 from .words import (
-    DOTTED_TITLES,
     FORM_WORDS,
     GENERIC_WORDS,
-    HONORIFICS,
     NUMBER_WORDS,
     PARTICLES,
     TITLE_WORDS,
@@ -332,37 +331,13 @@ def _words(text: str) -> list[_Token]:
             word = core.replace("&", "")  # I&S, A&A: one name, not "i and s"
         parts, script = _transliterate(word)
         if "-" in word and len(parts) > 1:
-            parts = _article(parts)
+            parts = article(parts)
         contracted = bool(_CONTRACTION_RE.search(core))
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             out.append(_Token(part, script, dotted and last, 2 if contracted and last else 0))
     for token in out:
         token.abbreviated = max(token.abbreviated, _looks_abbreviated(token))
-    return out
-
-
-#: The Arabic article al- assimilated to a "sun letter" and written so (as-Sabirin, ar-Rahman,
-#: ash-Shami, ad-Din; after a vowel u- or e-: Habib-ur-Rahman, Salah ed-Din): with a hyphen,
-#: before a word that starts with that consonant, it is the article.
-_SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
-_ASSIMILATED = {
-    v + c: ("al" if v == "a" else v + "l", c)
-    for v in "aue"
-    for c in _SUN_LETTERS
-    # not un-N, en-N: a Korean given name is written so (Kim Un-Nam)
-    if not (v != "a" and c == "n")
-}
-
-
-def _article(parts: list[str]) -> list[str]:
-    """Parts of a hyphenated word with an assimilated article written as ``al``/``ul``/``el``
-    (a particle like them): ``as-sabirin`` → ``al sabirin``."""
-    out = list(parts)
-    for k in range(len(out) - 1):
-        found = _ASSIMILATED.get(out[k])
-        if found and out[k + 1].startswith(found[1]) and len(out[k + 1]) > len(found[1]):
-            out[k] = found[0]
     return out
 
 
@@ -512,42 +487,10 @@ def _short_and_bare(form: list[_Token], remaining: int) -> bool:
     return remaining <= 1 and len(form) == 1 and len(form[0].text) <= 2 and not form[0].dotted
 
 
-#: Religious and customary titles as Arabic script writes them without vowels, by their
-#: consonant skeleton (مله and ملا Mullah, الحج al-Hajj, حفز Hafiz): only skeletons of three
-#: letters or more, shorter ones are names too (ml, kr, mm).
-_ABJAD_TITLES = frozenset(
-    k
-    for k in (
-        skeleton(t, abjad=True)
-        for t in [
-            "sheikh",
-            "shaykh",
-            "alhaj",
-            "alhajj",
-            "mullah",
-            "maulana",
-            "mawlana",
-            "maulvi",
-            "mufti",
-            "hafiz",
-            "ayatollah",
-        ]
-    )
-    if len(k) >= 3
-)
-
-
-#: Generations written after a name (II, III, IV): dropped as Jr. is, after two words or more
-#: ("DIAMOND II" keeps its number), and kept in a company's name.
-_GENERATIONS = frozenset(("ii", "iii", "iv"))
-
-
 def _is_honorific(token: _Token) -> bool:
     if token.script == ABJAD:
-        return skeleton(token.text, abjad=True, collapse=False) in _ABJAD_TITLES
-    if token.script != LATIN:
-        return False
-    return token.text in HONORIFICS or (token.dotted and token.text in DOTTED_TITLES)
+        return is_abjad_title(token.text)
+    return token.script == LATIN and is_latin_title(token.text, token.dotted)
 
 
 def token_class(token: str, script: int = LATIN) -> int:
@@ -580,7 +523,7 @@ def normalize(name: str) -> NormName:
     tokens = _words(text)
     # honorifics (written in Latin letters): dropped unless they are the whole name
     honorific = [_is_honorific(t) or t.text == "@title" for t in tokens]
-    if len(tokens) >= 3 and tokens[-1].text in _GENERATIONS:
+    if len(tokens) >= 3 and tokens[-1].text in GENERATIONS:
         honorific[-1] = True  # ANDREW NYAMVUMBA II: a generation, as Jr. is
     if (
         any(honorific)
