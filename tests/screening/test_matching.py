@@ -862,3 +862,31 @@ def test_alif_is_a_letter_of_the_name() -> None:
     assert score_pair("علي عبدالله ايوب", "AYOUB, Ali Abdullah") >= ALERT_THRESHOLD
     # the skeleton still has to agree: Asma is not Usama
     assert score_pair("اسما", "USAMA") < ALERT_THRESHOLD
+
+
+def test_compiled_modules_older_than_their_source_are_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sysconfig
+
+    from tatara.screening import apps
+    from tatara.screening.matching import compiled_state
+
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    (tmp_path / "__init__.py").write_text("")
+    for name in ("index", "scorer"):
+        (tmp_path / f"{name}.py").write_text("")
+    assert compiled_state(tmp_path) == ("python", [])
+    for name in ("index", "scorer"):
+        (tmp_path / f"{name}{suffix}").write_bytes(b"")
+    assert compiled_state(tmp_path) == ("compiled", [])
+    # an edited source (newer than its compiled module), and a module never compiled
+    os.utime(tmp_path / f"scorer{suffix}", (1_000_000, 1_000_000))
+    (tmp_path / "words.py").write_text("")
+    assert compiled_state(tmp_path) == ("stale", ["scorer", "words"])
+    # Django's checks say so (make test runs them at WARNING)
+    monkeypatch.setattr(
+        "tatara.screening.matching.compiled_state", lambda: ("stale", ["scorer", "words"])
+    )
+    [warning] = apps.check_matcher_compiled()
+    assert warning.id == "screening.W001" and "scorer, words" in warning.msg

@@ -20,12 +20,12 @@ from .scorer import NameScore, score_names
 from .similarity import token_similarity
 
 
-def compiled_state() -> tuple[str, list[str]]:
-    """``("compiled", [])`` when every module runs compiled, ``("python", [])`` when none
+def compiled_state(here: Path | None = None) -> tuple[str, list[str]]:
+    """For the matcher's folder (or ``here``): ``("compiled", [])`` when every module runs compiled, ``("python", [])`` when none
     does, else ``("stale", modules)``: compiled modules older than their source (or a module
     missing) — Python imports an extension module before the ``.py`` beside it, so an edit
     or a ``git pull`` without ``make install`` would run the old matcher."""
-    here = Path(__file__).parent
+    here = here or Path(__file__).parent
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     sources = [p for p in here.glob("*.py") if p.name != "__init__.py"]
     built = {p: p.with_name(p.stem + suffix) for p in sources}
