@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 # code: names and common spellings (normalised: lower case, ASCII, words only)
-_TABLE = """
+_TABLE: Final = """
 AF afghanistan
 AL albania
 DZ algeria
@@ -185,7 +186,7 @@ ZM zambia
 ZW zimbabwe
 """
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD: Final = re.compile(r"[^a-z0-9]+")
 
 
 def _norm(text: str) -> str:
@@ -205,7 +206,7 @@ def _load() -> dict[str, str]:
     return out
 
 
-_KEYS = _load()
+_KEYS: Final = _load()
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from .normalize import NormName
 from .scorer import NameScore
@@ -17,20 +17,20 @@ from .similarity import EXACT, INITIAL_MATCH, JOINED
 
 # --- evidence ------------------------------------------------------------------------------
 
-COUNTRY_MATCH = 0.04
-COUNTRY_MISMATCH = 0.06
-BIRTH_DATE_MATCH = 0.08
-BIRTH_YEAR_MATCH = 0.04
-BIRTH_YEAR_MISMATCH = 0.15
-KIND_MISMATCH = 0.10
-WEAK_ALIAS = 0.03  # a list's own "weak" / "low quality" alias counts a little less
+COUNTRY_MATCH: Final = 0.04
+COUNTRY_MISMATCH: Final = 0.06
+BIRTH_DATE_MATCH: Final = 0.08
+BIRTH_YEAR_MATCH: Final = 0.04
+BIRTH_YEAR_MISMATCH: Final = 0.15
+KIND_MISMATCH: Final = 0.10
+WEAK_ALIAS: Final = 0.03  # a list's own "weak" / "low quality" alias counts a little less
 
-PERSON = "person"
+PERSON: Final = "person"
 
 
 # --- birth dates -----------------------------------------------------------------------------
 
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:/(\d{4}))?")
+_DATE_RE: Final = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:/(\d{4}))?")
 DateTuple = tuple[int, int | None, int | None, int | None]  # year, month, day, year_to
 
 

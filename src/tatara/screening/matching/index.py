@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from .countries import country_key
 from .evidence import (
@@ -73,22 +73,22 @@ from .spellings import fold, skeleton, skeleton_w
 from .words import VARIANTS
 
 #: Names handed from retrieval to the full scorer per query.
-RETRIEVE = 20
+RETRIEVE: Final = 20
 #: A token filed under more names than this only adds to names reached by rarer tokens.
-COMMON_POSTINGS = 1500
+COMMON_POSTINGS: Final = 1500
 #: Query tokens whose vocabulary matches are remembered before the memory starts afresh.
-MATCH_CACHE = 100_000
+MATCH_CACHE: Final = 100_000
 #: Latin query tokens this long also look up their consonant skeleton: two spellings apart
 #: in their vowels only (Sierra / Syrra) are two edits, which the scorer allows from six
 #: letters but one deletion on each side does not reach; shorter skeletons select too little.
-SKELETON_MIN = 5
+SKELETON_MIN: Final = 5
 #: Latin tokens whose folded form is this long are also filed (and looked up) by the folded
 #: form's deletions: the scorer's typo-after-folding needs five letters on both sides.
-FOLD_DELETE_MIN = 5
+FOLD_DELETE_MIN: Final = 5
 
 #: Countries whose people's names have no optional parts (CJK: every syllable of a given name
 #: counts; see the scorer's note on CJK names).
-_NO_OPTIONAL_PARTS = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "JP", "VN", "SG"})
+_NO_OPTIONAL_PARTS: Final = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "JP", "VN", "SG"})
 
 #: A retrieval group, one per query token (or two glued): (names walked, query token weight,
 #: [(vocabulary token, similarity, posting list)] best first, whether glued names are walked).
@@ -96,6 +96,11 @@ _Group = tuple[int, float, list[tuple[int, float, list[int]]], bool]
 
 
 # --- the index -------------------------------------------------------------------------------
+
+
+def _group_order(group: _Group) -> tuple[int, float]:
+    """Smallest groups first, then the heavier query token."""
+    return (group[0], -group[1])
 
 
 def _abbreviations(query: NormName) -> tuple[int, ...]:
@@ -343,7 +348,7 @@ class MatchIndex:
         groups = [g for g in groups if g[0]]
         if not groups:
             return []
-        groups.sort(key=lambda g: (g[0], -g[1]))
+        groups.sort(key=_group_order)
         # particles do not open candidates when the query has real words; they only add to
         # the names the real words reached ("el ahmed" prefers names holding both)
         opening = [g for g in groups if g[1] > WEIGHTS[PARTICLE]]
@@ -375,13 +380,15 @@ class MatchIndex:
             self._add_to_reached(acc, group)
         for weight, matches, k in repeated:
             self._add_repeated(acc, weight, matches, k)
-        total = sum((WEIGHTS[c] for c in query.classes), 0.0)
+        total = 0.0
+        for c in query.classes:
+            total += WEIGHTS[c]
         # No name is left out for a score it "cannot reach": a bound from the retrieval sums
         # is not one (the scorer matches what retrieval does not see — two Arabic-script
         # words glued, three list words as one, folded spellings — and measured on the
         # benchmark's 7,100 queries such a bound dropped 65 names that score 0.70 to 0.93).
         if len(acc) <= limit:
-            return sorted(acc, key=lambda n: (-acc[n], n))
+            return [n for _a, n in sorted([(-a, n) for n, a in acc.items()])]
         return self._rank(query, acc, total, limit)
 
     def _rank(
@@ -422,7 +429,7 @@ class MatchIndex:
         """A retrieval group: the posting lists to walk for one query token, best match
         first; ``glued`` also walks the names that hold the match as two glued words."""
         walks: list[tuple[int, float, list[int]]] = []
-        for t in sorted(matches, key=lambda t: (-matches[t], t)):
+        for _neg, t in sorted([(-sim, t) for t, sim in matches.items()]):
             sim = matches[t]
             if self.postings[t]:
                 walks.append((t, sim, self.postings[t]))
@@ -439,7 +446,7 @@ class MatchIndex:
         sims = {self.tokens[t]: sim for t, sim in matches.items()}
         names = self.names
         for ni in acc:
-            held = sorted((sims[t] for t in names[ni].tokens if t in sims), reverse=True)
+            held = sorted([sims[t] for t in names[ni].tokens if t in sims], reverse=True)
             if len(held) >= k:
                 acc[ni] += weight * held[k - 1]
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
-PATH = Path(__file__).with_name("data") / "legal_forms.yaml"
-CLASSES = ("limited", "stock", "partnership", "sole", "state", "company")
-_KEYS = {"form", "class", "countries", "variants", "front", "anywhere", "glued", "source"}
+PATH: Final = Path(__file__).with_name("data") / "legal_forms.yaml"
+CLASSES: Final = ("limited", "stock", "partnership", "sole", "state", "company")
+_KEYS: Final = {"form", "class", "countries", "variants", "front", "anywhere", "glued", "source"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
@@ -57,37 +58,37 @@ from .words import (
 
 # --- token classes ---------------------------------------------------------------------
 
-NORMAL = 0
-PARTICLE = 1
-GENERIC = 2
-INITIAL = 3
-NUMBER = 4
-FORM_WORD = 5  # a word of a legal form left in the name ("Liability Company X Limited")
+NORMAL: Final = 0
+PARTICLE: Final = 1
+GENERIC: Final = 2
+INITIAL: Final = 3
+NUMBER: Final = 4
+FORM_WORD: Final = 5  # a word of a legal form left in the name ("Liability Company X Limited")
 
 # scripts a token was written in, as far as matching cares
-LATIN = 0  # Latin and other alphabets (Cyrillic, Greek, …): romanised letter for letter
-ABJAD = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
-SYLLABIC = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
+LATIN: Final = 0  # Latin and other alphabets (Cyrillic, Greek, …): romanised letter for letter
+ABJAD: Final = 1  # Arabic, Hebrew, Persian, Urdu: romanised without vowels
+SYLLABIC: Final = 2  # Chinese, Japanese, Korean: romanised syllable by syllable
 
 
 # --- scripts -------------------------------------------------------------------------------
 
-_ABJAD_RE = re.compile(
+_ABJAD_RE: Final = re.compile(
     "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
 )
-_SYLLABIC_RE = re.compile(
+_SYLLABIC_RE: Final = re.compile(
     "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
-_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_APOSTROPHES_RE = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
-_SPLIT_RE = re.compile(r"[^0-9a-z@]+")
-_VOWELS_RE = re.compile("[aeiou]")
+_CAMEL_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_APOSTROPHES_RE: Final = re.compile("['`´‘’ʻʼʿʾ\u02bc\u02bb]")
+_SPLIT_RE: Final = re.compile(r"[^0-9a-z@]+")
+_VOWELS_RE: Final = re.compile("[aeiou]")
 #: Letters and dots only, a dot after every one to three letters: "L.L.C.", "S.A", "G.m.b.H.".
-_DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
-_AMPERSAND_LETTERS_RE = re.compile(r"^[^\W\d_](?:&[^\W\d_])+$")
+_DOTTED_RE: Final = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{0,3}\.?$")
+_AMPERSAND_LETTERS_RE: Final = re.compile(r"^[^\W\d_](?:&[^\W\d_])+$")
 #: An apostrophe contraction: Nat'l, Int'l, Gov't.
-_CONTRACTION_RE = re.compile(r"^[^\W\d_]{3,}['’][lt]$")
-_EDGE_PUNCT = "\"'«»“”„‘’()[]{},;:!?"
+_CONTRACTION_RE: Final = re.compile(r"^[^\W\d_]{3,}['’][lt]$")
+_EDGE_PUNCT: Final = "\"'«»“”„‘’()[]{},;:!?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +129,12 @@ class _Token:
     abbreviated: int = 0
 
 
-_ARABIC_ARTICLE_RE = re.compile("^(?:ال|اَل)(?=\\w{3})")
+_ARABIC_ARTICLE_RE: Final = re.compile("^(?:ال|اَل)(?=\\w{3})")
 
 
 #: Alif writes a long ā (اسما Asma, اغا Agha) or carries a hamza (أ a, إ i): a letter, where
 #: anyascii writes nothing (اسما "sm").
-_ALIF = str.maketrans({"ا": "a", "آ": "a", "أ": "a", "إ": "i"})
+_ALIF: Final = str.maketrans({"ا": "a", "آ": "a", "أ": "a", "إ": "i"})
 
 
 def _transliterate(word: str) -> tuple[list[str], int]:
@@ -223,13 +224,13 @@ def _form_tables() -> tuple[
 
 
 _FORMS, _CJK_FORMS, _GLUED_FORMS, _FORM_WORDS, _GLUED_REST = _form_tables()
-_GLUED_BY_SUFFIX = dict(_GLUED_FORMS)
-_GLUED_SIZES = sorted({len(suffix) for suffix in _GLUED_BY_SUFFIX}, reverse=True)
-_FORM_MAX = max(len(k) for k in _FORMS)
+_GLUED_BY_SUFFIX: Final = dict(_GLUED_FORMS)
+_GLUED_SIZES: Final = sorted({len(suffix) for suffix in _GLUED_BY_SUFFIX}, reverse=True)
+_FORM_MAX: Final = max(len(k) for k in _FORMS)
 #: The same spellings folded (Kompany, Korp., Stokk), and with one long word left out, for
 #: a typo in one word of five letters or more ("Limitd", "Joint Tsock Company").
-_FORMS_FOLDED: dict[tuple[str, ...], _FormRule] = {}
-_FORMS_FUZZY: dict[tuple[str, ...], list[tuple[str, _FormRule]]] = {}
+_FORMS_FOLDED: Final[dict[tuple[str, ...], _FormRule]] = {}
+_FORMS_FUZZY: Final[dict[tuple[str, ...], list[tuple[str, _FormRule]]]] = {}
 
 
 def _form_fold(token: str) -> str:
@@ -250,8 +251,10 @@ for _seq, _rule in _FORMS.items():
 
 #: First words of the spellings (as written and folded): no form starts with any other word
 #: unless that word is the misspelt one.
-_FORM_START = frozenset(seq[0] for seq in _FORMS) | frozenset(seq[0] for seq in _FORMS_FOLDED)
-_FORM_TOKENS = frozenset(t for seq in _FORMS_FOLDED for t in seq)
+_FORM_START: Final = frozenset(seq[0] for seq in _FORMS) | frozenset(
+    seq[0] for seq in _FORMS_FOLDED
+)
+_FORM_TOKENS: Final = frozenset(t for seq in _FORMS_FOLDED for t in seq)
 
 
 @lru_cache(maxsize=262144)
@@ -381,7 +384,7 @@ def _dotted_form(word: str) -> tuple[str, str] | None:
 
 
 #: A form's letters after the dot: dotted ("s.r.l.", "r.l.") or plain ("sa", "ltd.")
-_DOTTED_TAIL_RE = re.compile(r"^(?:[a-z]\.)+[a-z]?$")
+_DOTTED_TAIL_RE: Final = re.compile(r"^(?:[a-z]\.)+[a-z]?$")
 
 
 def _maybe_glued(word: str) -> bool:
@@ -508,7 +511,7 @@ def token_class(token: str, script: int = LATIN) -> int:
 
 
 #: Short legal-form words left in a name as words ("RI SA", "HOLDING COMPANY SAL SHAM").
-_FORM_WORDS_LEFT = frozenset(
+_FORM_WORDS_LEFT: Final = frozenset(
     seq[0] for seq in _FORMS if len(seq) == 1 and 2 <= len(seq[0]) <= 5 and seq[0].isalpha()
 )
 

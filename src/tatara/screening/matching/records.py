@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 # --- thresholds --------------------------------------------------------------------------
 
 #: A hit at or above this score is an alert: the party goes to the officer for review.
-ALERT_THRESHOLD = 0.84
+ALERT_THRESHOLD: Final = 0.84
 #: Hits from here up are returned (shown as weak hits below the alert threshold).
-REPORT_THRESHOLD = 0.70
+REPORT_THRESHOLD: Final = 0.70
 #: A hit at or above this is strong: clearing it needs a second approver.
-STRONG_THRESHOLD = 0.92
+STRONG_THRESHOLD: Final = 0.92
 
 
 class RecordLike(Protocol):

@@ -24,7 +24,7 @@ themselves: a different legal-form class on both sides costs ``LEGAL_MISMATCH``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Final
 
 from .normalize import (
     ABJAD,
@@ -52,40 +52,77 @@ from .similarity import (
 from .spellings import fold, skeleton
 from .words import WEAK_DESCRIPTIVE, WEAK_NAME_PART
 
-WEIGHTS = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0, FORM_WORD: 0.15}
-EXTRA_QUERY = 0.85  # weight of a query token the list name lacks
-EXTRA_LIST = 0.45  # weight of a list-name token the query lacks
-CONFLICT = 2.0  # weight of an unmatched ordinary token on each side (a different name part)
-LEGAL_MISMATCH = 0.04
+WEIGHTS: Final = {0: 1.0, PARTICLE: 0.2, GENERIC: 0.35, INITIAL: 0.35, NUMBER: 1.0, FORM_WORD: 0.15}
+EXTRA_QUERY: Final = 0.85  # weight of a query token the list name lacks
+EXTRA_LIST: Final = 0.45  # weight of a list-name token the query lacks
+CONFLICT: Final = 2.0  # weight of an unmatched ordinary token on each side (a different name part)
+LEGAL_MISMATCH: Final = 0.04
 #: Legal-form classes that say nothing against another: the bare word "company".
-_ANY_FORM = "@company"
+_ANY_FORM: Final = "@company"
 #: A list token left over that is one of a listed person's middle names or patronymic costs
 #: this much (the family name and the first given name cost EXTRA_LIST): a customer file
 #: writes "Given FAMILY" for "FAMILY, Given Second Third".
-EXTRA_OPTIONAL = 0.12
+EXTRA_OPTIONAL: Final = 0.12
 #: Weak names: a match made only of weak words (data/weak_words.yaml), generic words,
 #: particles and initials stops here unless nothing is left over on either side.
-WEAK_CAP = 0.80
+WEAK_CAP: Final = 0.80
 
 
-@dataclass(frozen=True, slots=True)
 class Pair:
-    query: str
-    listed: str
-    sim: float
-    how: str
+    """One aligned unit of a score: query token(s), list token(s), similarity, how."""
+
+    # a plain class, not a dataclass: compiled, a dataclass's __init__ stays Python (decision 0022)
+    __slots__ = ("how", "listed", "query", "sim")
+
+    def __init__(self, query: str, listed: str, sim: float, how: str) -> None:
+        self.query = query
+        self.listed = listed
+        self.sim = sim
+        self.how = how
+
+    def __repr__(self) -> str:
+        return f"Pair({self.query!r}, {self.listed!r}, {self.sim!r}, {self.how!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class NameScore:
-    score: float
-    pairs: tuple[Pair, ...]
-    unmatched_query: tuple[str, ...]
-    unmatched_list: tuple[str, ...]
-    legal_mismatch: bool
-    weak_only: bool
-    #: only weak words matched (common names, descriptive words) and the score was capped
-    weak_name: bool = False
+    """A name's score and what made it (read, never changed)."""
+
+    __slots__ = (
+        "legal_mismatch",
+        "pairs",
+        "score",
+        "unmatched_list",
+        "unmatched_query",
+        "weak_name",
+        "weak_only",
+    )
+
+    def __init__(
+        self,
+        score: float,
+        pairs: tuple[Pair, ...],
+        unmatched_query: tuple[str, ...],
+        unmatched_list: tuple[str, ...],
+        legal_mismatch: bool,
+        weak_only: bool,
+        weak_name: bool = False,
+    ) -> None:
+        self.score = score
+        self.pairs = pairs
+        self.unmatched_query = unmatched_query
+        self.unmatched_list = unmatched_list
+        self.legal_mismatch = legal_mismatch
+        self.weak_only = weak_only
+        #: only weak words matched (common names, descriptive words) and the score was capped
+        self.weak_name = weak_name
+
+    def __repr__(self) -> str:
+        return (
+            f"NameScore(score={self.score!r}, pairs={self.pairs!r}, "
+            f"unmatched_query={self.unmatched_query!r}, unmatched_list={self.unmatched_list!r}, "
+            f"legal_mismatch={self.legal_mismatch!r}, weak_only={self.weak_only!r}, "
+            f"weak_name={self.weak_name!r})"
+        )
 
 
 def _weights(name: NormName) -> list[float]:
@@ -109,9 +146,9 @@ def _glue_pass(
     for start in free:
         for size in (2, 3):
             run = list(range(start, start + size))
-            if not all(i in free_set for i in run):
+            if not _all_in(run, free_set):
                 break
-            glued = "".join(side.tokens[i] for i in run)
+            glued = "".join([side.tokens[i] for i in run])
             for j in other_free:
                 target = other.tokens[j]
                 if abs(len(glued) - len(target)) > 2 or glued[0] != target[0]:
@@ -125,7 +162,59 @@ def _glue_pass(
 _Unit = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
 
 
-_REAL = frozenset((0, NUMBER))
+# Small loops written out: the compiled matcher (decision 0022) runs a loop in C, while a
+# generator expression or a lambda becomes an object made on every call.
+
+
+def _all_in(items: list[int], among: set[int]) -> bool:
+    for i in items:  # noqa: SIM110 (a loop: see above)
+        if i not in among:
+            return False
+    return True
+
+
+def _any_used(used: list[bool], at: tuple[int, ...] | list[int]) -> bool:
+    for i in at:  # noqa: SIM110
+        if used[i]:
+            return True
+    return False
+
+
+def _sum_at(weights: list[float], at: tuple[int, ...] | list[int]) -> float:
+    total = 0.0
+    for i in at:
+        total += weights[i]
+    return total
+
+
+def _real_level(
+    classes: tuple[int, ...], weak: tuple[int, ...], at: tuple[int, ...]
+) -> tuple[bool, int]:
+    """Whether a unit holds an ordinary word or number, and the highest weak level of those
+    (9 when none)."""
+    real = False
+    level = -1
+    for i in at:
+        if classes[i] in _REAL:
+            real = True
+            if weak[i] > level:
+                level = weak[i]
+    return real, (level if real else 9)
+
+
+def _count_whole(weights: list[float]) -> int:
+    n = 0
+    for w in weights:
+        if w >= 1.0:
+            n += 1
+    return n
+
+
+def _glue_order(t: tuple[float, list[int], int, str, str]) -> tuple[float, list[int], int]:
+    return (-t[0], t[1], t[2])
+
+
+_REAL: Final = frozenset((0, NUMBER))
 
 
 def _pair_candidates(q: NormName, c: NormName) -> list[_Unit]:
@@ -272,17 +361,15 @@ def score_names(
     for neg_sim, glued, qi, cj, how in units:
         sim = -neg_sim
         if glued:
-            if any(q_used[i] for i in qi) or any(c_used[j] for j in cj):
+            if _any_used(q_used, qi) or _any_used(c_used, cj):
                 continue
             for i in qi:
                 q_used[i] = True
             for j in cj:
                 c_used[j] = True
-            w = sum((wq[i] for i in qi), 0.0) + sum((wc[j] for j in cj), 0.0)
-            real_q = any(q_cls[i] in _REAL for i in qi)
-            real_c = any(c_cls[j] in _REAL for j in cj)
-            level_q = max((q_weak[i] for i in qi if q_cls[i] in _REAL), default=9)
-            level_c = max((c_weak[j] for j in cj if c_cls[j] in _REAL), default=9)
+            w = _sum_at(wq, qi) + _sum_at(wc, cj)
+            real_q, level_q = _real_level(q_cls, q_weak, qi)
+            real_c, level_c = _real_level(c_cls, c_weak, cj)
         else:
             i, j = qi[0], cj[0]
             if q_used[i] or c_used[j]:
@@ -314,23 +401,25 @@ def score_names(
                         name_parts += 1
                     single_level = level
         if explain:
-            pairs.append(Pair(" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), sim, how))
+            pairs.append(
+                Pair(" ".join([qt[i] for i in qi]), " ".join([ct[j] for j in cj]), sim, how)
+            )
     q_free = [i for i in range(nq) if not q_used[i]]
     c_free = [j for j in range(nc) if not c_used[j]]
     if q_free and c_free and (len(q_free) > 1 or len(c_free) > 1):
         for glued_query in (True, False):
             for sim, run, j, _glued, other in sorted(
                 _glue_pass(q, c, q_free, c_free, any_script, glued_query),
-                key=lambda t: (-t[0], t[1], t[2]),
+                key=_glue_order,
             ):
                 run_used = q_used if glued_query else c_used
                 other_used = c_used if glued_query else q_used
-                if any(run_used[i] for i in run) or other_used[j]:
+                if _any_used(run_used, run) or other_used[j]:
                     continue
                 for i in run:
                     run_used[i] = True
                 other_used[j] = True
-                run_w = sum(((wq if glued_query else wc)[i] for i in run), 0.0)
+                run_w = _sum_at(wq if glued_query else wc, run)
                 w = run_w + (wc if glued_query else wq)[j]
                 num += sim * w
                 den += w
@@ -339,22 +428,22 @@ def score_names(
                 matched_words += 1
                 if explain:
                     if glued_query:
-                        pairs.append(Pair(" ".join(qt[i] for i in run), other, sim, JOINED))
+                        pairs.append(Pair(" ".join([qt[i] for i in run]), other, sim, JOINED))
                     else:
-                        pairs.append(Pair(other, " ".join(ct[i] for i in run), sim, JOINED))
+                        pairs.append(Pair(other, " ".join([ct[i] for i in run]), sim, JOINED))
             q_free = [i for i in range(nq) if not q_used[i]]
             c_free = [j for j in range(nc) if not c_used[j]]
             if not q_free or not c_free:
                 break
     opt = optional or (False,) * nc
-    left_q = sorted((wq[i] for i in range(nq) if not q_used[i]), reverse=True)
-    left_c = sorted((wc[j] for j in range(nc) if not c_used[j] and not opt[j]), reverse=True)
-    left_opt = sorted((wc[j] for j in range(nc) if not c_used[j] and opt[j]), reverse=True)
+    left_q = sorted([wq[i] for i in range(nq) if not q_used[i]], reverse=True)
+    left_c = sorted([wc[j] for j in range(nc) if not c_used[j] and not opt[j]], reverse=True)
+    left_opt = sorted([wc[j] for j in range(nc) if not c_used[j] and opt[j]], reverse=True)
     # as many unmatched ordinary tokens as both sides have are conflicts, the rest extras; a
     # listed person's middle name conflicts only with a query word left over too
-    ordinary_q = sum(1 for w in left_q if w >= 1.0)
-    k = min(ordinary_q, sum(1 for w in left_c if w >= 1.0))
-    k_opt = min(ordinary_q - k, sum(1 for w in left_opt if w >= 1.0))
+    ordinary_q = _count_whole(left_q)
+    k = min(ordinary_q, _count_whole(left_c))
+    k_opt = min(ordinary_q - k, _count_whole(left_opt))
     conflict = sum(left_q[: k + k_opt], 0.0) + sum(left_c[:k], 0.0) + sum(left_opt[:k_opt], 0.0)
     # a name written in CJK or Hangul has no optional parts: a syllable the list name has and
     # the query lacks makes another given name (林静 Lin Jing is not Lin Jing He), not a
@@ -401,8 +490,8 @@ def score_names(
     return NameScore(
         max(0.0, min(1.0, score)),
         tuple(pairs),
-        tuple(qt[i] for i in range(nq) if not q_used[i]),
-        tuple(ct[j] for j in range(nc) if not c_used[j]),
+        tuple([qt[i] for i in range(nq) if not q_used[i]]),
+        tuple([ct[j] for j in range(nc) if not c_used[j]]),
         legal_mismatch,
         not strong,
         weak_name,

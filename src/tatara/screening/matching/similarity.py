@@ -20,6 +20,7 @@ Best first (:func:`token_similarity`):
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz.distance import OSA
 
@@ -27,35 +28,35 @@ from .normalize import ABJAD, LATIN, SYLLABIC
 from .spellings import fold, skeleton, skeleton_gaps, skeleton_w
 from .words import variant_key
 
-TYPO_SLOPE = 1.0  # similarity of a typo: 1 - TYPO_SLOPE * distance / length
-FIRST_LETTER = 0.05  # a typo in the first letter is rarer than elsewhere
+TYPO_SLOPE: Final = 1.0  # similarity of a typo: 1 - TYPO_SLOPE * distance / length
+FIRST_LETTER: Final = 0.05  # a typo in the first letter is rarer than elsewhere
 # Another name sharing most letters - differing only in a final vowel (Antonio / Antonia,
 # a gender's form) or by the nisba -i (Mohammad / Mohammadi): the weakest match there is,
 # so that a two-part name with such a part stays a weak hit, never an alert on its own
 # ((1 + 1 + 2 * ENDING) / 4 = 0.80 < ALERT_THRESHOLD 0.84; 0.7 gave 0.85).
-ENDING = 0.6
-_VOWELS = frozenset("aeiou")
+ENDING: Final = 0.6
+_VOWELS: Final = frozenset("aeiou")
 #: A typing slip — a letter dropped, doubled or two swapped — is the commonest typo; it costs
 #: less than another letter (which makes another name more often: Maria / Marta).
-SLIP_SLOPE = 0.6
+SLIP_SLOPE: Final = 0.6
 #: Two Latin spellings that agree once romanisation habits are folded away (x/ks, -off/-ov,
 #: y/i, kh/h, ou/u, w/v, ...): Soldatoff / Soldatov, Maxim / Maksim, Dmitriy / Dmitry.
-FOLD_SIM = 0.92
-FOLD_TYPO = 0.03  # a typo between folded spellings costs this much more
+FOLD_SIM: Final = 0.92
+FOLD_TYPO: Final = 0.03  # a typo between folded spellings costs this much more
 #: An abbreviation ("Mgmt.", "Intl", "Md.") against a word it contracts (first letter kept,
 #: the rest in order): written with a dot or an apostrophe, any longer word; a bare
 #: vowel-less one only a weak word (Mgmt ~ management, but KPD is not a contraction of a name).
-ABBREV_SIM = 0.85
-MIN_TOKEN_SIM = 0.6  # below this two tokens do not match at all
-INITIAL_SIM = 0.7  # an initial against a name with that first letter
+ABBREV_SIM: Final = 0.85
+MIN_TOKEN_SIM: Final = 0.6  # below this two tokens do not match at all
+INITIAL_SIM: Final = 0.7  # an initial against a name with that first letter
 #: Equal consonant skeletons across an abjad, by skeleton length (1, 2, 3 or more letters):
 #: the longer the skeleton, the fewer names share it.
-ABJAD_SIM = {1: 0.7, 2: 0.82, 3: 0.93}
+ABJAD_SIM: Final = {1: 0.7, 2: 0.82, 3: 0.93}
 #: ... and a short one whose written long vowels stand where the Latin name has them.
-ABJAD_MATRES_SIM = 0.88
+ABJAD_MATRES_SIM: Final = 0.88
 #: Equal skeletons but a long vowel written in Arabic script missing in the Latin name: most
 #: often another name (حسین Hossein is not Ehsan).
-LONG_VOWEL_MISSING = 0.7
+LONG_VOWEL_MISSING: Final = 0.7
 
 EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = (
     "exact",
@@ -69,9 +70,9 @@ EXACT, VARIANT, TRANSLIT, TYPO, INITIAL_MATCH, JOINED, SPELLING, ABBREVIATION = 
 )
 
 
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_ROWS: Final = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 #: Letters next to each other on a QWERTY keyboard (same row, and the rows above and below).
-_KEY_NEIGHBOURS = {
+_KEY_NEIGHBOURS: Final = {
     ch: "".join(
         row2[j]
         for r2, row2 in enumerate(_KEY_ROWS)
@@ -140,7 +141,7 @@ def pair_script(a: int, b: int) -> int:
     return LATIN
 
 
-_NOT_CONSONANT = frozenset("aeiouwyh")
+_NOT_CONSONANT: Final = frozenset("aeiouwyh")
 
 
 def _nisba(a: str, b: str) -> bool:

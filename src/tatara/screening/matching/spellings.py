@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
-_VOWELS_RE = re.compile("[aeiou]")
-_ABJAD_SKEL_RE = re.compile("[aeiou]|(?<!^)[wy]")
-_SKEL_W_RE = re.compile("[aeiou]|(?<!^)y")
-_DOUBLE_RE = re.compile(r"(.)\1+")
-_ABJAD_C_RE = re.compile(r"c(?![ehiy])")
+_VOWELS_RE: Final = re.compile("[aeiou]")
+_ABJAD_SKEL_RE: Final = re.compile("[aeiou]|(?<!^)[wy]")
+_SKEL_W_RE: Final = re.compile("[aeiou]|(?<!^)y")
+_DOUBLE_RE: Final = re.compile(r"(.)\1+")
+_ABJAD_C_RE: Final = re.compile(r"c(?![ehiy])")
 
 
 @lru_cache(maxsize=262144)
@@ -55,7 +56,7 @@ def skeleton_gaps(token: str) -> list[str]:
     return gaps
 
 
-_FOLDS = (
+_FOLDS: Final = (
     ("x", "ks"),
     ("shch", "sh"),
     ("sch", "sh"),
@@ -77,8 +78,8 @@ _FOLDS = (
     ("ay", "ai"),
     ("y", "i"),
 )
-_FOLD_C_RE = re.compile(r"c(?![ehiy])")
-_FOLD_END_RE = re.compile(r"(?:ff|ph)$")
+_FOLD_C_RE: Final = re.compile(r"c(?![ehiy])")
+_FOLD_END_RE: Final = re.compile(r"(?:ff|ph)$")
 
 
 @lru_cache(maxsize=131072)

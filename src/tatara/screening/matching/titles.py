@@ -5,14 +5,16 @@ drops or rewrites them; the word lists are in :mod:`.words`.
 
 from __future__ import annotations
 
+from typing import Final
+
 from .spellings import skeleton
 from .words import DOTTED_TITLES, HONORIFICS
 
 #: The Arabic article al- assimilated to a "sun letter" and written so (as-Sabirin, ar-Rahman,
 #: ash-Shami, ad-Din; after a vowel u- or e-: Habib-ur-Rahman, Salah ed-Din): with a hyphen,
 #: before a word that starts with that consonant, it is the article.
-_SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
-_ASSIMILATED = {
+_SUN_LETTERS: Final = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
+_ASSIMILATED: Final = {
     v + c: ("al" if v == "a" else v + "l", c)
     for v in "aue"
     for c in _SUN_LETTERS
@@ -35,7 +37,7 @@ def article(parts: list[str]) -> list[str]:
 #: Religious and customary titles as Arabic script writes them without vowels, by their
 #: consonant skeleton (مله and ملا Mullah, الحج al-Hajj, حفز Hafiz): only skeletons of three
 #: letters or more, shorter ones are names too (ml, kr, mm).
-_ABJAD_TITLES = frozenset(
+_ABJAD_TITLES: Final = frozenset(
     k
     for k in (
         skeleton(t, abjad=True)
@@ -58,7 +60,7 @@ _ABJAD_TITLES = frozenset(
 
 #: Generations written after a name (II, III, IV): dropped as Jr. is, after two words or more
 #: ("DIAMOND II" keeps its number), and kept in a company's name.
-GENERATIONS = frozenset(("ii", "iii", "iv"))
+GENERATIONS: Final = frozenset(("ii", "iii", "iv"))
 
 
 def is_abjad_title(token: str) -> bool:

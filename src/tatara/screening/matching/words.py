@@ -5,7 +5,7 @@ weak words (``data/weak_words.yaml``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
@@ -15,7 +15,7 @@ def _wl(text: str) -> list[str]:
     return text.split()
 
 
-HONORIFICS = frozenset(
+HONORIFICS: Final = frozenset(
     _wl(
         "mr mrs ms miss mister madam madame dr doctor prof professor sir dame lord lady "
         "sheikh shaikh sheik shaykh cheikh haji hajji hadji alhaj alhajji alhajj hajj mullah "
@@ -28,17 +28,17 @@ HONORIFICS = frozenset(
 )
 #: Titles only when written abbreviated with a dot ("Gen. Ali" but "Huang Wang-gen"): the
 #: bare words are also name parts.
-DOTTED_TITLES = frozenset(_wl("gen gral col maj brig lic ing eng engr arq cdr insp ph phd"))
+DOTTED_TITLES: Final = frozenset(_wl("gen gral col maj brig lic ing eng engr arq cdr insp ph phd"))
 #: Titles written as dotted initials — H.E. (His/Her Excellency), S.E. (Son Excellence) —
 #: and titles in Arabic script: Hajji, Sheikh, Mullah, Mawlawi, Maulana, Qari, Hafiz, Doctor,
 #: Engineer, Mr (السيد; سيد alone is also a name).
-_ARABIC_TITLES = """
+_ARABIC_TITLES: Final = """
     حاج حاجي حاجی حجي حجی الحاج شيخ شیخ الشيخ ملا مولوي مولوی مولانا قاري قاری حافظ الحافظ
     دكتور الدكتور د. مهندس المهندس السيد
 """
-TITLE_WORDS = frozenset(["h.e.", "h. e.", "s.e.", *_ARABIC_TITLES.split()])
+TITLE_WORDS: Final = frozenset(["h.e.", "h. e.", "s.e.", *_ARABIC_TITLES.split()])
 
-PARTICLES = frozenset(
+PARTICLES: Final = frozenset(
     _wl(
         "al el ul bin ibn bn ben bint binti abd de da del della der den di du dos das des do "
         "la le van von vander zu y e the of and for sayed sayyid sayyed syed seyed seyyed "
@@ -46,7 +46,7 @@ PARTICLES = frozenset(
     )
 )
 
-GENERIC_WORDS = frozenset(
+GENERIC_WORDS: Final = frozenset(
     _wl(
         "companies group holding holdings international intl trading trade enterprise "
         "enterprises industries industry services service partners partnership firm"
@@ -54,7 +54,7 @@ GENERIC_WORDS = frozenset(
 )
 #: Words of legal forms, when they stay in a name because the form is not written whole or
 #: in order ("Stock Company X Joint", "Joint-Stock Copany X"): they name no one.
-FORM_WORDS = frozenset(
+FORM_WORDS: Final = frozenset(
     _wl(
         "company co comp corporation corp incorporated inc limited ltd liability joint stock "
         "establishment est obshchestvo obschestvo aktsionernoe aktsionernoye otvetstvennostyu "
@@ -64,7 +64,7 @@ FORM_WORDS = frozenset(
     )
 )
 
-NUMBER_WORDS = {
+NUMBER_WORDS: Final = {
     "one": "1",
     "first": "1",
     "1st": "1",
@@ -82,7 +82,7 @@ NUMBER_WORDS = {
     "5th": "5",
 }
 
-_DATA = Path(__file__).with_name("data")
+_DATA: Final = Path(__file__).with_name("data")
 
 
 def _load_variants() -> dict[str, str]:
@@ -100,7 +100,7 @@ def _load_variants() -> dict[str, str]:
     return table
 
 
-VARIANTS: dict[str, str] = _load_variants()
+VARIANTS: Final[dict[str, str]] = _load_variants()
 
 
 def variant_key(token: str) -> str:
@@ -108,8 +108,8 @@ def variant_key(token: str) -> str:
     return VARIANTS.get(token, token)
 
 
-WEAK_NAME_PART = 1  # a very common given or family name
-WEAK_DESCRIPTIVE = 2  # a word of what a business does or where it is
+WEAK_NAME_PART: Final = 1  # a very common given or family name
+WEAK_DESCRIPTIVE: Final = 2  # a word of what a business does or where it is
 
 
 def _load_weak() -> dict[str, int]:
@@ -124,4 +124,4 @@ def _load_weak() -> dict[str, int]:
 
 
 #: Weak words (``data/weak_words.yaml``) and their variant keys, with their kind.
-WEAK_WORDS: dict[str, int] = _load_weak()
+WEAK_WORDS: Final[dict[str, int]] = _load_weak()
