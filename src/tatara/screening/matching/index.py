@@ -502,7 +502,7 @@ class MatchIndex:
             - 0.01
         )
         for ni in self.candidates(query):
-            ns = score_names(query, self.names[ni], optional=self.name_optional[ni])
+            ns = score_names(query, self.names[ni], optional=self.name_optional[ni], floor=floor)
             base = ns.score
             if base < floor:
                 continue

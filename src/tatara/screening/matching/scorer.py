@@ -314,15 +314,121 @@ def _glued_candidates(side: NormName, other: NormName, script: int) -> list[tupl
     return found
 
 
+def _upper_bound(
+    q: NormName,
+    c: NormName,
+    units: list[_Unit],
+    wq: list[float],
+    wc: list[float],
+    optional: tuple[bool, ...] | None,
+    script: int,
+) -> float:
+    """A score the name cannot exceed, from its possible matches alone (no alignment).
+
+    Each token is counted on its own: matched by any unit that holds it, it adds ``sim × w``
+    above and ``w`` below (an initial's pair only the smaller weight, as in the scorer); left
+    over, at least ``EXTRA_QUERY × w`` below on the query side and ``EXTRA_LIST``
+    (``EXTRA_OPTIONAL`` for a middle name) on the list side — conflicts and CJK names cost
+    more. The glue pass's units are looked for over all tokens (:func:`_glue_fits`). Any
+    one-to-one alignment is one choice per token, so the best ratio over free choices
+    (Dinkelbach's iteration) bounds the ratio the scorer computes, and the caps after it
+    (weak names, only weak words matched, legal forms) only lower it."""
+    nq, nc = len(wq), len(wc)
+    n = nq + nc
+    weight = wq + wc
+    best = [0.0] * n  # best similarity of a unit at the token's full weight
+    initials: list[tuple[int, float, float]] = []  # (token, sim × m, m) of initials' pairs
+    for neg_sim, glued, qi, cj, how in units:
+        sim = -neg_sim
+        if not glued and how == INITIAL_MATCH:
+            i, j = qi[0], nq + cj[0]
+            m = weight[i] if weight[i] < weight[j] else weight[j]
+            initials.append((i, sim * m, m))
+            initials.append((j, sim * m, m))
+            continue
+        for i in qi:
+            if sim > best[i]:
+                best[i] = sim
+        for j in cj:
+            if sim > best[nq + j]:
+                best[nq + j] = sim
+    if n > 2:
+        _glue_fits(q.tokens, c.tokens, script, best, 0, nq)
+        _glue_fits(c.tokens, q.tokens, script, best, nq, 0)
+    opt = optional or (False,) * nc
+    left = [EXTRA_QUERY * w for w in wq]
+    for j in range(nc):
+        left.append((EXTRA_OPTIONAL if opt[j] else EXTRA_LIST) * wc[j])
+    ratio = 0.0
+    for _round in range(50):
+        num = 0.0
+        den = 0.0
+        for k in range(n):
+            # the token's best choice at this ratio: left over, or matched
+            k_den = left[k]
+            k_num = 0.0
+            k_gain = -ratio * k_den
+            sim = best[k]
+            if sim > 0.0:
+                w = weight[k]
+                gain = (sim - ratio) * w
+                if gain > k_gain:
+                    k_gain, k_num, k_den = gain, sim * w, w
+            if initials:
+                for t, o_num, o_den in initials:
+                    if t == k and o_num - ratio * o_den > k_gain:
+                        k_gain, k_num, k_den = o_num - ratio * o_den, o_num, o_den
+            num += k_num
+            den += k_den
+        new = num / den if den else 0.0
+        if new <= ratio + 1e-12:
+            break
+        ratio = new
+    return ratio
+
+
+def _glue_fits(
+    side: tuple[str, ...],
+    other: tuple[str, ...],
+    script: int,
+    best: list[float],
+    at: int,
+    other_at: int,
+) -> None:
+    """Raise ``best`` for the units the glue pass could make over all tokens (it sees only
+    those left unmatched): a run of 2–3 neighbours on ``side``, glued, against a token of
+    ``other`` with the same first letter, a length within two and a similarity of 0.8 or
+    more (``_glue_pass``). ``at`` and ``other_at`` are the sides' offsets in ``best``."""
+    for start in range(len(side) - 1):
+        length = len(side[start])
+        first = side[start][0]
+        for end in range(start + 1, min(start + 3, len(side))):
+            length += len(side[end])
+            for j, target in enumerate(other):
+                if target[0] != first or abs(length - len(target)) > 2:
+                    continue
+                sim, _how = token_similarity("".join(side[start : end + 1]), target, script)
+                if sim < 0.8:
+                    continue
+                for i in range(start, end + 1):
+                    if sim > best[at + i]:
+                        best[at + i] = sim
+                if sim > best[other_at + j]:
+                    best[other_at + j] = sim
+
+
 def score_names(
     q: NormName,
     c: NormName,
     explain: bool = False,
     optional: tuple[bool, ...] | None = None,
+    floor: float = 0.0,
 ) -> NameScore:
     """Score query name ``q`` against list name ``c`` (see the module docstring).
     ``optional`` marks the list name's tokens that may be left out at a lower cost (a listed
-    person's middle names; :class:`~.index.MatchIndex` knows which names are persons')."""
+    person's middle names; :class:`~.index.MatchIndex` knows which names are persons').
+    With a ``floor``, a name that cannot reach it (:func:`_upper_bound`) is not aligned: the
+    score returned is then that bound, below ``floor``, with nothing matched."""
     nq, nc = len(q.tokens), len(c.tokens)
     if not nq or not nc:
         return NameScore(0.0, (), q.tokens, c.tokens, False, True)
@@ -342,6 +448,10 @@ def score_names(
             (-sim, -1, (i,), (j, j + 1), JOINED)
             for sim, j, i in _glued_candidates(c, q, any_script)
         ]
+    if floor > 0.0:
+        bound = _upper_bound(q, c, units, wq, wc, optional, any_script)
+        if bound < floor:
+            return NameScore(bound, (), qt, ct, False, True)
     units.sort()
     q_used = [False] * nq
     c_used = [False] * nc
