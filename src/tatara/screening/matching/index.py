@@ -33,7 +33,6 @@ ties go to the entry that carries the name as its primary name (:meth:`_rank_hit
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Iterable
 from typing import Any, Final
@@ -96,6 +95,15 @@ _Group = tuple[int, float, list[tuple[int, float, list[int]]], bool]
 
 
 # --- the index -------------------------------------------------------------------------------
+
+
+def _worst(keys: list[float], ids: list[int]) -> int:
+    """Position of the largest (key, id)."""
+    at = 0
+    for k in range(1, len(keys)):
+        if keys[k] > keys[at] or (keys[k] == keys[at] and ids[k] > ids[at]):
+            at = k
+    return at
 
 
 def _group_order(group: _Group) -> tuple[int, float]:
@@ -411,8 +419,12 @@ class MatchIndex:
         ]
         letters, weights = self.name_letters, self.name_weight
         eq, el = EXTRA_QUERY, EXTRA_LIST
-        ranked: list[tuple[float, int]] = []
-        append = ranked.append
+        # the best ``limit`` so far as (minus the estimate, name id), smallest first in the
+        # end; a name enters only if it beats the worst of them (what heapq.nsmallest gives,
+        # without a tuple per name: a query reaching 1,000 names keeps 20)
+        keys: list[float] = []
+        ids: list[int] = []
+        worst = 0
         for n, a in acc.items():
             for bit, w in bits:
                 if letters[n] & bit:
@@ -420,10 +432,18 @@ class MatchIndex:
             if a > total:
                 a = total
             extra = weights[n] - a
-            # minus the estimate, so that the smallest come first (then the name id)
             den = 2.0 * a + eq * (total - a) + (el * extra if extra > 0.0 else 0.0)
-            append((-2.0 * a / den, n))
-        return [n for _e, n in heapq.nsmallest(limit, ranked)]
+            key = -2.0 * a / den
+            if len(ids) < limit:
+                keys.append(key)
+                ids.append(n)
+                if len(ids) == limit:
+                    worst = _worst(keys, ids)
+            elif key < keys[worst] or (key == keys[worst] and n < ids[worst]):
+                keys[worst] = key
+                ids[worst] = n
+                worst = _worst(keys, ids)
+        return [n for _k, n in sorted(zip(keys, ids, strict=True))]
 
     def _group(self, weight: float, matches: dict[int, float], glued: bool) -> _Group:
         """A retrieval group: the posting lists to walk for one query token, best match
