@@ -425,7 +425,16 @@ class MatchIndex:
         keys: list[float] = []
         ids: list[int] = []
         worst = 0
+        # a name's estimate is at most 2a / (2a + eq (total - a)) with its initials added,
+        # which grows with a: once the best are known, a name whose sum is below the sum that
+        # would tie the worst of them cannot enter (1e-9 against rounding)
+        initials = 0.0
+        for _bit, w in bits:
+            initials += w
+        floor = -1.0
         for n, a in acc.items():
+            if a + initials < floor:
+                continue
             for bit, w in bits:
                 if letters[n] & bit:
                     a += w
@@ -437,12 +446,16 @@ class MatchIndex:
             if len(ids) < limit:
                 keys.append(key)
                 ids.append(n)
-                if len(ids) == limit:
-                    worst = _worst(keys, ids)
+                if len(ids) < limit:
+                    continue
             elif key < keys[worst] or (key == keys[worst] and n < ids[worst]):
                 keys[worst] = key
                 ids[worst] = n
-                worst = _worst(keys, ids)
+            else:
+                continue
+            worst = _worst(keys, ids)
+            e = -keys[worst]
+            floor = e * eq * total / (2.0 - e * (2.0 - eq)) - 1e-9
         return [n for _k, n in sorted(zip(keys, ids, strict=True))]
 
     def _group(self, weight: float, matches: dict[int, float], glued: bool) -> _Group:
