@@ -11,8 +11,23 @@ from typing import Final
 _VOWELS_RE: Final = re.compile("[aeiou]")
 _ABJAD_SKEL_RE: Final = re.compile("[aeiou]|(?<!^)[wy]")
 _SKEL_W_RE: Final = re.compile("[aeiou]|(?<!^)y")
-_DOUBLE_RE: Final = re.compile(r"(.)\1+")
+
 _ABJAD_C_RE: Final = re.compile(r"c(?![ehiy])")
+
+
+def collapse_doubles(text: str) -> str:
+    """A letter written twice or more in a row, once: ``mohammed`` → ``mohamed``. (A loop,
+    not ``re.sub(r"(.)\1+", r"\1", ...)``: a substitution with a group reference runs Python
+    code for every match, also when compiled.)"""
+    if len(text) < 2:
+        return text
+    out = [text[0]]
+    last = text[0]
+    for ch in text[1:]:
+        if ch != last:
+            out.append(ch)
+            last = ch
+    return "".join(out)
 
 
 @lru_cache(maxsize=262144)
@@ -38,7 +53,7 @@ def skeleton_w(token: str, collapse: bool = True) -> str:
 
 
 def _skeleton_base(token: str, collapse: bool = True) -> str:
-    base = _DOUBLE_RE.sub(r"\1", token) if collapse else token
+    base = collapse_doubles(token) if collapse else token
     base = base.replace("kh", "h").replace("gh", "g").replace("q", "k")
     return base.replace("ph", "f").replace("ou", "u")
 
@@ -91,4 +106,4 @@ def fold(token: str) -> str:
     for a, b in _FOLDS:
         t = t.replace(a, b)
     t = _FOLD_C_RE.sub("k", t)
-    return _DOUBLE_RE.sub(r"\1", t)
+    return collapse_doubles(t)
