@@ -535,7 +535,14 @@ class MatchIndex:
             - 0.01
         )
         for ni in self.candidates(query):
-            ns = score_names(query, self.names[ni], optional=self.name_optional[ni], floor=floor)
+            # with the pairs when reasons are wanted, so that the hits need no second scoring
+            ns = score_names(
+                query,
+                self.names[ni],
+                explain=explain,
+                optional=self.name_optional[ni],
+                floor=floor,
+            )
             base = ns.score
             if base < floor:
                 continue
@@ -555,13 +562,10 @@ class MatchIndex:
                 best[ri] = (score, base, ni, ns)
         ranked = self._rank_hits(best)[:limit]
         hits: list[Hit] = []
-        for group, ri, (score, base, ni, _ns) in ranked:
+        for group, ri, (score, base, ni, detail) in ranked:
             record = self.records[ri]
             reasons: tuple[str, ...] = ()
             if explain:
-                detail = score_names(
-                    query, self.names[ni], explain=True, optional=self.name_optional[ni]
-                )
                 why: list[str] = []
                 self._evidence(ri, qcountry, qbirth, kind, query, why)
                 reasons = tuple(name_reasons(detail, self.name_weak[ni]) + why)
