@@ -15,8 +15,15 @@ from pathlib import Path
 
 from .index import MatchIndex
 from .normalize import NormName, normalize
-from .records import ALERT_THRESHOLD, REPORT_THRESHOLD, STRONG_THRESHOLD, Hit, MatchRecord
-from .scorer import NameScore, score_names
+from .records import (
+    ALERT_THRESHOLD,
+    REPORT_THRESHOLD,
+    STRONG_THRESHOLD,
+    Hit,
+    MatchRecord,
+    NameScore,
+)
+from .scorer import score_names
 from .similarity import token_similarity
 
 

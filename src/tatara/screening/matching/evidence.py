@@ -2,7 +2,7 @@
 
 :func:`evidence` moves a name score by what the query gave and the list entry holds; it adds
 only what was given (a country, a birth date), so a name below a threshold without them stays
-below it. :func:`name_reasons` puts a :class:`~.scorer.NameScore` into words.
+below it. :func:`name_reasons` puts a :class:`~.records.NameScore` into words.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from .normalize import NormName
-from .scorer import NameScore
+from .records import NameScore
 from .similarity import EXACT, INITIAL_MATCH, JOINED
 
 # --- evidence ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from .countries import country_key
+from .estimate import letters_mask, rank
 from .evidence import (
     BIRTH_DATE_MATCH,
     COUNTRY_MATCH,
@@ -66,8 +67,8 @@ from .records import (
     Hit,
     RecordLike,
 )
-from .scorer import EXTRA_LIST, EXTRA_QUERY, WEIGHTS, NameScore, score_names
-from .similarity import ABBREV_SIM, INITIAL_SIM, MIN_TOKEN_SIM, token_similarity
+from .scorer import WEIGHTS, NameScore, score_names
+from .similarity import MIN_TOKEN_SIM, token_similarity
 from .spellings import fold, skeleton, skeleton_w
 from .words import VARIANTS
 
@@ -97,22 +98,9 @@ _Group = tuple[int, float, list[tuple[int, float, list[int]]], bool]
 # --- the index -------------------------------------------------------------------------------
 
 
-def _worst(keys: list[float], ids: list[int]) -> int:
-    """Position of the largest (key, id)."""
-    at = 0
-    for k in range(1, len(keys)):
-        if keys[k] > keys[at] or (keys[k] == keys[at] and ids[k] > ids[at]):
-            at = k
-    return at
-
-
 def _group_order(group: _Group) -> tuple[int, float]:
     """Smallest groups first, then the heavier query token."""
     return (group[0], -group[1])
-
-
-def _abbreviations(query: NormName) -> tuple[int, ...]:
-    return query.abbreviated or (0,) * len(query.tokens)
 
 
 def _optional_parts(name: str, norm: NormName) -> tuple[bool, ...] | None:
@@ -136,20 +124,6 @@ def _optional_parts(name: str, norm: NormName) -> tuple[bool, ...] | None:
 
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
-
-
-def _letter_bit(letter: str) -> int:
-    return 1 << (ord(letter) - 97) if "a" <= letter <= "z" else 0
-
-
-def _letters(name: NormName) -> int:
-    """Bit mask of the first letters of a name's words (not particles): what an initial in
-    a query can stand for."""
-    mask = 0
-    for token, cls in zip(name.tokens, name.classes, strict=True):
-        if cls != PARTICLE:
-            mask |= _letter_bit(token[0])
-    return mask
 
 
 class MatchIndex:
@@ -227,7 +201,7 @@ class MatchIndex:
                 self.glued.setdefault(tid, []).append(ni)
             self.name_filed.append(ids)
             self.name_glued.append(glued)
-            self.name_letters.append(_letters(norm))
+            self.name_letters.append(letters_mask(norm))
             person = record.kind == PERSON and not (self.record_countries[ri] & _NO_OPTIONAL_PARTS)
             self.name_optional.append(_optional_parts(name, norm) if person else None)
 
@@ -324,7 +298,7 @@ class MatchIndex:
         hold them (rarest tokens first; a token on more than ``COMMON_POSTINGS`` names, and a
         particle when the query has real words, only add to names already reached). The best
         ``limit`` of the names reached are ranked by the score they would get if what
-        matched matched exactly (see :meth:`_rank`)."""
+        matched matched exactly (see :func:`.estimate.rank`)."""
         groups: list[_Group] = []
         toks = query.tokens
         found: list[dict[int, float]] = []
@@ -397,66 +371,7 @@ class MatchIndex:
         # benchmark's 7,100 queries such a bound dropped 65 names that score 0.70 to 0.93).
         if len(acc) <= limit:
             return [n for _a, n in sorted([(-a, n) for n, a in acc.items()])]
-        return self._rank(query, acc, total, limit)
-
-    def _rank(
-        self,
-        query: NormName,
-        acc: dict[int, float],
-        total: float,
-        limit: int,
-    ) -> list[int]:
-        """The ``limit`` names of ``acc`` with the best estimated score: the scorer's formula
-        applied as if what matched matched exactly, so the query's unmatched weight costs
-        ``EXTRA_QUERY`` and the name's own unmatched weight ``EXTRA_LIST``. A long name that
-        holds every query token is not pushed out by short names holding only the commonest
-        one. An initial in the query counts for names with a word of that letter."""
-        abbrs = _abbreviations(query)
-        bits = [
-            (_letter_bit(t[0]), WEIGHTS[c] * (ABBREV_SIM if abbr else INITIAL_SIM))
-            for t, c, abbr in zip(query.tokens, query.classes, abbrs, strict=True)
-            if c == INITIAL or abbr
-        ]
-        letters, weights = self.name_letters, self.name_weight
-        eq, el = EXTRA_QUERY, EXTRA_LIST
-        # the best ``limit`` so far as (minus the estimate, name id), smallest first in the
-        # end; a name enters only if it beats the worst of them (what heapq.nsmallest gives,
-        # without a tuple per name: a query reaching 1,000 names keeps 20)
-        keys: list[float] = []
-        ids: list[int] = []
-        worst = 0
-        # a name's estimate is at most 2a / (2a + eq (total - a)) with its initials added,
-        # which grows with a: once the best are known, a name whose sum is below the sum that
-        # would tie the worst of them cannot enter (1e-9 against rounding)
-        initials = 0.0
-        for _bit, w in bits:
-            initials += w
-        floor = -1.0
-        for n, a in acc.items():
-            if a + initials < floor:
-                continue
-            for bit, w in bits:
-                if letters[n] & bit:
-                    a += w
-            if a > total:
-                a = total
-            extra = weights[n] - a
-            den = 2.0 * a + eq * (total - a) + (el * extra if extra > 0.0 else 0.0)
-            key = -2.0 * a / den
-            if len(ids) < limit:
-                keys.append(key)
-                ids.append(n)
-                if len(ids) < limit:
-                    continue
-            elif key < keys[worst] or (key == keys[worst] and n < ids[worst]):
-                keys[worst] = key
-                ids[worst] = n
-            else:
-                continue
-            worst = _worst(keys, ids)
-            e = -keys[worst]
-            floor = e * eq * total / (2.0 - e * (2.0 - eq)) - 1e-9
-        return [n for _k, n in sorted(zip(keys, ids, strict=True))]
+        return rank(query, acc, total, limit, self.name_letters, self.name_weight)
 
     def _group(self, weight: float, matches: dict[int, float], glued: bool) -> _Group:
         """A retrieval group: the posting lists to walk for one query token, best match

@@ -80,3 +80,63 @@ class Hit:
     @property
     def is_alert(self) -> bool:
         return self.score >= ALERT_THRESHOLD
+
+
+# --- a name's score (scorer.py) -------------------------------------------------------------
+
+
+class Pair:
+    """One aligned unit of a score: query token(s), list token(s), similarity, how."""
+
+    # a plain class, not a dataclass: compiled, a dataclass's __init__ stays Python (decision 0022)
+    __slots__ = ("how", "listed", "query", "sim")
+
+    def __init__(self, query: str, listed: str, sim: float, how: str) -> None:
+        self.query = query
+        self.listed = listed
+        self.sim = sim
+        self.how = how
+
+    def __repr__(self) -> str:
+        return f"Pair({self.query!r}, {self.listed!r}, {self.sim!r}, {self.how!r})"
+
+
+class NameScore:
+    """A name's score and what made it (read, never changed)."""
+
+    __slots__ = (
+        "legal_mismatch",
+        "pairs",
+        "score",
+        "unmatched_list",
+        "unmatched_query",
+        "weak_name",
+        "weak_only",
+    )
+
+    def __init__(
+        self,
+        score: float,
+        pairs: tuple[Pair, ...],
+        unmatched_query: tuple[str, ...],
+        unmatched_list: tuple[str, ...],
+        legal_mismatch: bool,
+        weak_only: bool,
+        weak_name: bool = False,
+    ) -> None:
+        self.score = score
+        self.pairs = pairs
+        self.unmatched_query = unmatched_query
+        self.unmatched_list = unmatched_list
+        self.legal_mismatch = legal_mismatch
+        self.weak_only = weak_only
+        #: only weak words matched (common names, descriptive words) and the score was capped
+        self.weak_name = weak_name
+
+    def __repr__(self) -> str:
+        return (
+            f"NameScore(score={self.score!r}, pairs={self.pairs!r}, "
+            f"unmatched_query={self.unmatched_query!r}, unmatched_list={self.unmatched_list!r}, "
+            f"legal_mismatch={self.legal_mismatch!r}, weak_only={self.weak_only!r}, "
+            f"weak_name={self.weak_name!r})"
+        )
