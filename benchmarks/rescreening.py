@@ -133,10 +133,9 @@ def make_parties(count: int, old: dict[str, Any], new: dict[str, Any], diff: Any
 def cold() -> None:
     """Empty the matcher's caches (normalised names, token similarities), so that neither
     way profits from the other having run first."""
-    from tatara.screening.matching import normalize, token_similarity
+    from tatara.screening.matching import clear_caches
 
-    normalize.cache_clear()
-    token_similarity.cache_clear()
+    clear_caches()
 
 
 def run(

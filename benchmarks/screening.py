@@ -79,9 +79,8 @@ from tatara.screening.matching import (  # noqa: E402
     ALERT_THRESHOLD,
     MatchIndex,
     MatchRecord,
-    token_similarity,
 )
-from tatara.screening.matching.normalize import normalize as normalize_name  # noqa: E402
+from tatara.screening.matching import clear_caches as clear_matcher_caches  # noqa: E402
 
 PAIR_THRESHOLD = ALERT_THRESHOLD
 BASELINE_ALERT = 90.0
@@ -481,8 +480,7 @@ class Scan:
 
 
 def clear_caches() -> None:
-    normalize_name.cache_clear()
-    token_similarity.cache_clear()
+    clear_matcher_caches()
 
 
 def timed(fn: Callable[[str], Any], queries: Sequence[str]) -> tuple[list[float], list[Any]]:

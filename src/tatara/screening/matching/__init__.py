@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .index import MatchIndex
 from .normalize import NormName, normalize
+from .normalize import clear_caches as _clear_normalize_caches
 from .records import (
     ALERT_THRESHOLD,
     REPORT_THRESHOLD,
@@ -24,6 +25,7 @@ from .records import (
     NameScore,
 )
 from .scorer import score_names
+from .similarity import clear_cache as _clear_similarity_cache
 from .similarity import token_similarity
 
 
@@ -47,6 +49,14 @@ def compiled_state(here: Path | None = None) -> tuple[str, list[str]]:
     return ("stale", stale) if stale else ("compiled", [])
 
 
+def clear_caches() -> None:
+    """Forget what every query taught the matcher's functions: normalised names, folds and
+    skeletons, legal-form look-ups, token similarities (for timing from cold; an index's own
+    memory is :meth:`MatchIndex.clear_caches`)."""
+    _clear_normalize_caches()
+    _clear_similarity_cache()
+
+
 def score_pair(name1: str, name2: str) -> float:
     """Name-only score of two names in [0, 1] (no index, no evidence)."""
     return score_names(normalize(name1), normalize(name2)).score
@@ -61,6 +71,7 @@ __all__ = [
     "MatchRecord",
     "NameScore",
     "NormName",
+    "clear_caches",
     "compiled_state",
     "normalize",
     "score_names",

@@ -69,6 +69,7 @@ from .records import (
 )
 from .scorer import WEIGHTS, NameScore, score_names
 from .similarity import MIN_TOKEN_SIM, token_similarity
+from .similarity import clear_cache as clear_similarity_cache
 from .spellings import fold, skeleton, skeleton_w
 from .words import VARIANTS
 
@@ -249,7 +250,7 @@ class MatchIndex:
         normalisation and token similarity (for timing from cold)."""
         self._matches.clear()
         clear_normalize_caches()
-        token_similarity.cache_clear()
+        clear_similarity_cache()
 
     def _find_matches(self, token: str, script: int) -> dict[int, float]:
         found: set[int] = set()

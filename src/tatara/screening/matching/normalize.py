@@ -44,7 +44,8 @@ from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from . import legal_forms
-from .spellings import fold, skeleton
+from .spellings import clear_caches as clear_spelling_caches
+from .spellings import fold
 from .titles import GENERATIONS, article, is_abjad_title, is_latin_title
 from .words import (
     FORM_WORDS,
@@ -280,12 +281,17 @@ def _form_rule(seq: tuple[str, ...], fuzzy: bool = True) -> _FormRule | None:
         if len(seq[p]) < 5:
             continue
         budget = 2 if len(t) >= 10 else 1  # Otvectvennostyu, Akcionernoe: two letters off
+        lt, lw = len(t), len(seq[p])
         for target, rule in _FORMS_FUZZY.get((*folded[:p], "*", *folded[p + 1 :]), ()):
             # the word as written too: folding can move a typo further off (jxoint folds
-            # to jksoint, two letters from joint)
+            # to jksoint, two letters from joint); lengths further apart than the budget are
+            # further apart than the budget (a one-word query meets 135 one-word forms)
+            lg = len(target)
             if (
-                OSA.distance(t, target, score_cutoff=budget) <= budget
-                or OSA.distance(seq[p], target, score_cutoff=budget) <= budget
+                abs(lt - lg) <= budget and OSA.distance(t, target, score_cutoff=budget) <= budget
+            ) or (
+                abs(lw - lg) <= budget
+                and OSA.distance(seq[p], target, score_cutoff=budget) <= budget
             ):
                 return rule
     return None
@@ -576,6 +582,5 @@ def clear_caches() -> None:
     """Forget every remembered normalisation (names, folds, skeletons, legal-form
     look-ups)."""
     normalize.cache_clear()
-    fold.cache_clear()
-    skeleton.cache_clear()
+    clear_spelling_caches()
     _form_rule.cache_clear()

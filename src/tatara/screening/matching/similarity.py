@@ -19,7 +19,6 @@ Best first (:func:`token_similarity`):
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import OSA
@@ -203,11 +202,58 @@ def _matres_agree(a: str, b: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=262144)
+#: Token pairs whose similarity is remembered before the memory starts afresh.
+SIM_CACHE: Final = 262144
+
+
+class _Memo:
+    """Remembered similarities: per script, per first token, per second token (two look-ups
+    of a string, no key to build: ``functools.lru_cache`` called from compiled code cost more
+    than a miss's arithmetic; decision 0022)."""
+
+    __slots__ = ("held", "rows")
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, dict[str, tuple[float, str]]]] = [{}, {}, {}]
+        self.held = 0
+
+    def clear(self) -> None:
+        for rows in self.rows:
+            rows.clear()
+        self.held = 0
+
+
+_MEMO: Final = _Memo()
+
+
+def clear_cache() -> None:
+    """Forget the remembered token similarities."""
+    _MEMO.clear()
+
+
 def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how they matched. ``script`` is the
     harder of the two tokens' scripts: ABJAD compares consonant skeletons too, SYLLABIC
-    (romanised CJK/Hangul syllables, where one letter makes another name) allows no typo."""
+    (romanised CJK/Hangul syllables, where one letter makes another name) allows no typo.
+    Remembered (:data:`SIM_CACHE` pairs)."""
+    memo = _MEMO
+    row = memo.rows[script].get(a)
+    if row is not None:
+        got = row.get(b)
+        if got is not None:
+            return got
+    out = _similarity(a, b, script)
+    if row is None or memo.held >= SIM_CACHE:
+        if memo.held >= SIM_CACHE:
+            memo.clear()
+        row = {}
+        memo.rows[script][a] = row
+    row[b] = out
+    memo.held += 1
+    return out
+
+
+def _similarity(a: str, b: str, script: int) -> tuple[float, str]:
     if a == b:
         return 1.0, EXACT
     if variant_key(a) == variant_key(b):
@@ -250,7 +296,10 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
             best, how = LONG_VOWEL_MISSING, TRANSLIT  # one letter apart: the long vowel
         elif min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
-    folded = script == LATIN and la >= 3 and lb >= 3 and fold(a) == fold(b)
+    fa = fb = ""
+    if script == LATIN and la >= 3 and lb >= 3:
+        fa, fb = fold(a), fold(b)
+    folded = bool(fa) and fa == fb
     if folded and best < FOLD_SIM and not _nisba(a, b):
         best, how = FOLD_SIM, SPELLING
     longest = max(la, lb)
@@ -264,7 +313,6 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
                 best, how = sim, TYPO
     if script == LATIN and best < FOLD_SIM and la >= 5 and lb >= 5:
         # a typo once romanisation habits are folded away (Vasileff / Vasilyev)
-        fa, fb = fold(a), fold(b)
         longest_f = max(len(fa), len(fb))
         budget_f = edit_budget(longest_f)
         if budget_f and fa != fb and abs(len(fa) - len(fb)) <= budget_f:

@@ -5,7 +5,6 @@ folded away). Only for comparing and looking up; never shown."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 _VOWELS_RE: Final = re.compile("[aeiou]")
@@ -30,8 +29,33 @@ def collapse_doubles(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=262144)
+#: Folds and skeletons remembered, in plain dicts emptied when this full: a call through
+#: ``functools.lru_cache`` from compiled code costs more than most folds (decision 0022).
+CACHE_SIZE: Final = 262144
+_FOLDED: Final[dict[str, str]] = {}
+_SKELETONS: Final[list[dict[str, str]]] = [{}, {}, {}, {}]  # by abjad * 2 + collapse
+
+
+def clear_caches() -> None:
+    """Forget the remembered folds and skeletons."""
+    _FOLDED.clear()
+    for memo in _SKELETONS:
+        memo.clear()
+
+
 def skeleton(token: str, abjad: bool = False, collapse: bool = True) -> str:
+    """Consonant skeleton (remembered; see :func:`_skeleton`)."""
+    memo = _SKELETONS[(2 if abjad else 0) + (1 if collapse else 0)]
+    out = memo.get(token)
+    if out is None:
+        if len(memo) >= CACHE_SIZE:
+            memo.clear()
+        out = _skeleton(token, abjad, collapse)
+        memo[token] = out
+    return out
+
+
+def _skeleton(token: str, abjad: bool, collapse: bool) -> str:
     """Consonant skeleton: vowels dropped (for abjad comparisons also w/y after the first
     letter, which Arabic and Hebrew write for long vowels), doubled letters collapsed (not with
     ``collapse=False``: a token romanised from an abjad has no written doubles, so two equal
@@ -97,8 +121,18 @@ _FOLD_C_RE: Final = re.compile(r"c(?![ehiy])")
 _FOLD_END_RE: Final = re.compile(r"(?:ff|ph)$")
 
 
-@lru_cache(maxsize=131072)
 def fold(token: str) -> str:
+    """The token folded (remembered; see :func:`_fold`)."""
+    out = _FOLDED.get(token)
+    if out is None:
+        if len(_FOLDED) >= CACHE_SIZE:
+            _FOLDED.clear()
+        out = _fold(token)
+        _FOLDED[token] = out
+    return out
+
+
+def _fold(token: str) -> str:
     """A Latin token with romanisation habits folded away: ``soldatoff`` → ``soldatov``,
     ``maxim`` → ``maksim``, ``dmitriy``/``dmitrii``/``dmitry`` → ``dmitri``, ``khalid`` →
     ``halid``. Only for comparing; never shown."""
