@@ -351,14 +351,16 @@ class MatchIndex:
                 for ni in plist:
                     acc[ni] = get(ni, 0.0) + add
                 continue
-            # one query token counts once per name, by its best match there
-            best: dict[int, float] = {}
-            for _t, sim, plist in walks:
-                for ni in plist:
+            # one query token counts once per name, by its best match there (the walk's
+            # number kept, a small int, not its similarity: no float made per posting)
+            best: dict[int, int] = {}
+            for k in range(len(walks)):
+                for ni in walks[k][2]:
                     if ni not in best:
-                        best[ni] = sim
-            for ni, sim in best.items():
-                acc[ni] = get(ni, 0.0) + weight * sim
+                        best[ni] = k
+            adds = [weight * sim for _t, sim, _plist in walks]
+            for ni, k in best.items():
+                acc[ni] = get(ni, 0.0) + adds[k]
         for group in trailing:
             self._add_to_reached(acc, group)
         for weight, matches, k in repeated:
