@@ -146,6 +146,7 @@ class MatchIndex:
         self.name_optional: list[tuple[bool, ...] | None] = []
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
+        self.token_folds: list[str] = []  # token id -> its fold (spellings.fold)
         self.postings: list[list[int]] = []  # token id -> names holding the token
         self.glued: dict[int, list[int]] = {}  # token id -> names holding it as two words
         self.by_variant: dict[str, list[int]] = {}
@@ -207,6 +208,7 @@ class MatchIndex:
             self.name_optional.append(_optional_parts(name, norm) if person else None)
 
     def _finish(self) -> None:
+        self.token_folds = [fold(token) for token in self.tokens]
         for tid, token in enumerate(self.tokens):
             key = VARIANTS.get(token)
             if key is not None:
@@ -285,9 +287,10 @@ class MatchIndex:
             if tid is not None:
                 found.add(tid)
         out: dict[int, float] = {}
-        tokens = self.tokens
+        tokens, folds = self.tokens, self.token_folds
+        mine = fold(token) if script == LATIN else ""
         for t in found:
-            sim, _how = token_similarity(token, tokens[t], script)
+            sim, _how = token_similarity(token, tokens[t], script, mine, folds[t])
             if sim >= MIN_TOKEN_SIM:
                 out[t] = sim
         return out

@@ -202,9 +202,9 @@ def _pair_candidates(q: NormName, c: NormName) -> list[_Unit]:
             if (la == 1 or lb == 1) and abj != ABJAD:
                 if a[0] != b[0]:
                     continue
-                sim, how = token_similarity(a, b, abj)
+                sim, how = token_similarity(a, b, abj, fa, c_folds[j])
             elif abj or abs(la - lb) <= edit_budget(la if la > lb else lb) or fa == c_folds[j]:
-                sim, how = token_similarity(a, b, abj)
+                sim, how = token_similarity(a, b, abj, fa, c_folds[j])
             # an abbreviation against a word it contracts (either side may be the short one)
             if (
                 sim < ABBREV_SIM

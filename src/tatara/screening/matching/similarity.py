@@ -202,6 +202,8 @@ def _matres_agree(a: str, b: str) -> bool:
     return True
 
 
+_osa: Final = OSA.distance  # bound once: an attribute look-up per call otherwise
+
 #: Token pairs whose similarity is remembered before the memory starts afresh.
 SIM_CACHE: Final = 262144
 
@@ -231,18 +233,21 @@ def clear_cache() -> None:
     _MEMO.clear()
 
 
-def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
+def token_similarity(
+    a: str, b: str, script: int = LATIN, fold_a: str = "", fold_b: str = ""
+) -> tuple[float, str]:
     """Similarity of two normalised tokens in [0, 1] and how they matched. ``script`` is the
     harder of the two tokens' scripts: ABJAD compares consonant skeletons too, SYLLABIC
     (romanised CJK/Hangul syllables, where one letter makes another name) allows no typo.
-    Remembered (:data:`SIM_CACHE` pairs)."""
+    ``fold_a`` and ``fold_b``, when given, are the tokens' :func:`.spellings.fold` (a
+    normalised name and the index hold them). Remembered (:data:`SIM_CACHE` pairs)."""
     memo = _MEMO
     row = memo.rows[script].get(a)
     if row is not None:
         got = row.get(b)
         if got is not None:
             return got
-    out = _similarity(a, b, script)
+    out = _similarity(a, b, script, fold_a, fold_b)
     if row is None or memo.held >= SIM_CACHE:
         if memo.held >= SIM_CACHE:
             memo.clear()
@@ -253,7 +258,7 @@ def token_similarity(a: str, b: str, script: int = LATIN) -> tuple[float, str]:
     return out
 
 
-def _similarity(a: str, b: str, script: int) -> tuple[float, str]:
+def _similarity(a: str, b: str, script: int, fold_a: str, fold_b: str) -> tuple[float, str]:
     if a == b:
         return 1.0, EXACT
     if variant_key(a) == variant_key(b):
@@ -294,18 +299,19 @@ def _similarity(a: str, b: str, script: int) -> tuple[float, str]:
             return (min(sim, ENDING) if _nisba(a, b) else sim), TRANSLIT
         if sa == sb and sa:
             best, how = LONG_VOWEL_MISSING, TRANSLIT  # one letter apart: the long vowel
-        elif min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+        elif min(len(sa), len(sb)) >= 3 and _osa(sa, sb, score_cutoff=1) <= 1:
             best, how = 0.75, TRANSLIT
     fa = fb = ""
     if script == LATIN and la >= 3 and lb >= 3:
-        fa, fb = fold(a), fold(b)
+        fa = fold_a or fold(a)
+        fb = fold_b or fold(b)
     folded = bool(fa) and fa == fb
     if folded and best < FOLD_SIM and not _nisba(a, b):
         best, how = FOLD_SIM, SPELLING
     longest = max(la, lb)
     budget = edit_budget(longest)
     if budget and abs(la - lb) <= budget:
-        dist = OSA.distance(a, b, score_cutoff=budget)
+        dist = _osa(a, b, score_cutoff=budget)
         if dist <= budget:
             slope = SLIP_SLOPE if dist == 1 and _slip(a, b) else TYPO_SLOPE
             sim = 1.0 - slope * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
@@ -316,7 +322,7 @@ def _similarity(a: str, b: str, script: int) -> tuple[float, str]:
         longest_f = max(len(fa), len(fb))
         budget_f = edit_budget(longest_f)
         if budget_f and fa != fb and abs(len(fa) - len(fb)) <= budget_f:
-            dist = OSA.distance(fa, fb, score_cutoff=budget_f)
+            dist = _osa(fa, fb, score_cutoff=budget_f)
             if dist <= budget_f:
                 sim = 1.0 - TYPO_SLOPE * dist / longest_f - FOLD_TYPO
                 sim -= FIRST_LETTER if a[0] != b[0] else 0.0
