@@ -318,8 +318,9 @@ def _similarity(a: str, b: str, script: int, fold_a: str, fold_b: str) -> tuple[
             sim = 1.0 - slope * dist / longest - (FIRST_LETTER if a[0] != b[0] else 0.0)
             if sim > best:
                 best, how = sim, TYPO
-    if script == LATIN and best < FOLD_SIM and la >= 5 and lb >= 5:
-        # a typo once romanisation habits are folded away (Vasileff / Vasilyev)
+    # a typo once romanisation habits are folded away (Vasileff / Vasilyev); when folding
+    # changed neither token, the distance above was this one, at a lower cost
+    if script == LATIN and best < FOLD_SIM and la >= 5 and lb >= 5 and (fa != a or fb != b):
         longest_f = max(len(fa), len(fb))
         budget_f = edit_budget(longest_f)
         if budget_f and fa != fb and abs(len(fa) - len(fb)) <= budget_f:
