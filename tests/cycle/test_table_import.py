@@ -170,19 +170,30 @@ def test_missing_and_unknown_columns_are_refused(world: Any) -> None:
     assert ("owner", "unknown column") in problems
 
 
-def test_a_file_in_another_encoding_is_refused_clearly(world: Any) -> None:
+def test_a_csv_saved_by_japanese_excel_is_read_and_another_encoding_refused(world: Any) -> None:
+    # Japanese Excel's "CSV (comma delimited)" is Shift_JIS (CP932): read like UTF-8
     text = HEADER + "2,Organizational Governance,コンプライアンス研修を実施する,,,\n"
+    import_table(
+        io.BytesIO(text.encode("cp932")),
+        name="sjis.csv",
+        actor=world.users["csr_admin"],
+        year=2030,
+    )
+    initiative = Initiative.objects.get(cycle__fiscal_year__year=2030)
+    assert [m.text for m in initiative.planned] == ["コンプライアンス研修を実施する"]
+    # a Western 8-bit file is neither, and says so
+    latin = HEADER + "2,Organizational Governance,Schulung für Führungskräfte,,,\n"
     before = _snapshot()
     with pytest.raises(ImportRejected) as caught:
         import_table(
-            io.BytesIO(text.encode("cp932")),
-            name="sjis.csv",
+            io.BytesIO(latin.encode("cp1252")),
+            name="latin.csv",
             actor=world.users["csr_admin"],
-            year=2030,
+            year=2031,
         )
     assert _snapshot() == before
     [error] = caught.value.errors
-    assert "not UTF-8" in error.message and error.file == "sjis.csv"
+    assert "neither UTF-8 nor Shift_JIS" in error.message and error.file == "latin.csv"
 
 
 def test_utf8_with_bom_bullets_and_japanese_titles_are_accepted(world: Any) -> None:

@@ -376,7 +376,7 @@ def test_wrong_file_types_and_encodings_are_refused(eco, alpha):
     latin1 = io.BytesIO("code,name\nA,Müller\n".encode("latin-1"))
     with pytest.raises(ImportRejected) as caught:
         record_import.import_records("items", latin1, actor=eco, name="items.csv", unit=alpha)
-    assert "not UTF-8" in caught.value.errors[0].message
+    assert "neither UTF-8 nor Shift_JIS" in caught.value.errors[0].message
     fake = io.BytesIO(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ImportRejected) as caught:
         record_import.import_records("items", fake, actor=eco, name="items.xlsx", unit=alpha)

@@ -63,7 +63,7 @@ def snapshot():
 
 def test_first_file_brings_joiners(units, system):
     changes = run(csv_file(*FIRST), system)
-    assert changes.joiners == ["1001", "1002", "1003"]
+    assert changes.labels("joiner") == ["1001", "1002", "1003"]
     sato = Person.objects.get(employee_number="1001")
     assert (sato.full_name, sato.org_unit, sato.hire_date, sato.job_level) == (
         "Sato Hanako",
@@ -90,10 +90,10 @@ def test_movers_leavers_updates_and_joiners_are_changes_with_history(units, syst
         system,
         as_of=DAY2,
     )
-    assert changes.movers == ["1001"]
-    assert changes.updated == ["1002"]
-    assert changes.leavers == ["1003"]
-    assert changes.joiners == ["1004"]
+    assert changes.labels("mover") == ["1001"]
+    assert changes.labels("updated") == ["1002"]
+    assert changes.labels("leaver") == ["1003"]
+    assert changes.labels("joiner") == ["1004"]
     # rows are updated in place, never wiped and reloaded
     assert {n: pks[n] for n in ("1001", "1002", "1003")} == {
         n: Person.objects.get(employee_number=n).pk for n in ("1001", "1002", "1003")
@@ -121,7 +121,7 @@ def test_a_leaver_who_comes_back_is_a_rejoiner(units, system):
     run(csv_file(*FIRST), system)
     run(csv_file(*FIRST[:2]), system, as_of=DAY2)
     changes = run(csv_file(*FIRST), system, as_of=dt.date(2025, 4, 1))
-    assert changes.rejoiners == ["1003"]
+    assert changes.labels("rejoined") == ["1003"]
     assert changes.unchanged == 2
     jane = Person.objects.get(employee_number="1003")
     assert (jane.is_active, jane.leave_date) == (True, None)
@@ -132,14 +132,19 @@ def test_unchanged_file_changes_nothing(units, system):
     run(csv_file(*FIRST), system)
     history = Person.history.count()
     changes = run(csv_file(*FIRST), system, as_of=DAY2)
-    assert (changes.unchanged, changes.joiners, changes.movers, changes.leavers) == (3, [], [], [])
+    assert (
+        changes.unchanged,
+        changes.labels("joiner"),
+        changes.labels("mover"),
+        changes.labels("leaver"),
+    ) == (3, [], [], [])
     assert Person.history.count() == history
 
 
 def test_keep_missing_does_not_mark_leavers(units, system):
     run(csv_file(*FIRST), system)
     changes = run(csv_file(*FIRST[:1]), system, as_of=DAY2, mark_leavers=False)
-    assert changes.leavers == []
+    assert changes.labels("leaver") == []
     assert Person.objects.filter(is_active=True).count() == 3
 
 
@@ -193,8 +198,8 @@ def test_dry_run_changes_nothing(units, system):
         dry_run=True,
     )
     # the report says what would happen ...
-    assert changes.movers == ["1001"] and changes.joiners == ["1005"]
-    assert sorted(changes.leavers) == ["1002", "1003"]
+    assert changes.labels("mover") == ["1001"] and changes.labels("joiner") == ["1005"]
+    assert sorted(changes.labels("leaver")) == ["1002", "1003"]
     # ... and nothing happened
     assert snapshot() == before
     assert AuditEvent.objects.count() == events
@@ -223,7 +228,7 @@ def test_xlsx_input(units, system):
     workbook.save(raw)
     raw.seek(0)
     changes = run(raw, system, name="hr.xlsx")
-    assert changes.joiners == ["1001", "1002"]  # a numeric cell reads as its digits
+    assert changes.labels("joiner") == ["1001", "1002"]  # a numeric cell reads as its digits
     suzuki = Person.objects.get(employee_number="1002")
     assert (suzuki.org_unit, suzuki.hire_date, suzuki.employment_type) == (
         units["a-site"],
@@ -288,16 +293,26 @@ def test_a_company_admin_imports_only_within_the_company(two_companies, system, 
     a_admin = make_user(username="a-hr")
     grant(a_admin, "csr_admin", two_companies["a"])
     before = snapshot()
-    # Putting someone into company B, or touching B's person, is refused with the row named.
+    # Putting someone into company B, or touching B's person, is refused with the row named;
+    # B's unit code reads exactly like a code that does not exist.
     with pytest.raises(ImportRejected) as refused:
-        run(csv_file(*FIRST, "1004,New Person,b-site,,,,,", "2001,Li Wei,a-site,,,,,"), a_admin)
-    text = str(refused.value)
-    assert "row 5, column org_unit" in text and "outside your scope" in text
-    assert "row 6, column employee_number" in text
+        run(
+            csv_file(
+                *FIRST,
+                "1004,New Person,b-site,,,,,",
+                "2001,Li Wei,a-site,,,,,",
+                "1005,Nobody,no-such-unit,,,,,",
+            ),
+            a_admin,
+        )
+    text = {(e.row, e.column): e.message for e in refused.value.errors}
+    assert text[(5, "org_unit")] == "unknown unit code 'b-site'"
+    assert text[(7, "org_unit")] == "unknown unit code 'no-such-unit'"
+    assert "outside your scope" in text[(6, "employee_number")]
     assert snapshot() == before
     # A's own file changes A only: B's people are not leavers of A's file.
     changes = run(csv_file(FIRST[0]), a_admin, as_of=DAY2)
-    assert sorted(changes.leavers) == ["1002", "1003"]
+    assert sorted(changes.labels("leaver")) == ["1002", "1003"]
     assert Person.objects.get(employee_number="2001").is_active
 
 

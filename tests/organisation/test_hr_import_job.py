@@ -185,7 +185,7 @@ def test_import_people_reports_progress_every_200_rows(world, system):
         as_of=dt.date(2024, 10, 1),
         progress=lambda done, total, message: calls.append((done, total, message)),
     )
-    assert len(changes.joiners) == 450 and len(changes.leavers) == 6
+    assert len(changes.labels("joiner")) == 450 and len(changes.labels("leaver")) == 6
     total = 450 + 6
     assert calls[0] == (0, 0, "Reading the file")
     assert (0, 450, "Checking 450 rows") in calls
@@ -197,7 +197,7 @@ def test_import_people_still_works_without_progress(world, system):
     changes = import_people(
         many_rows(3), name="small.csv", actor=system, as_of=dt.date(2024, 10, 1)
     )
-    assert len(changes.joiners) == 3
+    assert len(changes.labels("joiner")) == 3
 
 
 def test_the_command_prints_progress_lines(world, tmp_path, capsys):
@@ -208,7 +208,8 @@ def test_the_command_prints_progress_lines(world, tmp_path, capsys):
     assert "Reading the file" in out and "Checking 450 rows" in out
     assert "Applying changes 0/456 (0%)" in out and "Saving 456/456 (100%)" in out
     assert out.rstrip().endswith(
-        "checked (nothing changed): 450 joiners, 0 movers, 0 updated, 6 leavers, 0 rejoined, 0 unchanged"
+        "hr.csv: 450 joiners, 0 movers, 0 updated, 6 leavers, 0 rejoined, 0 unchanged"
+        " (dry run: nothing was stored)"
     )
 
 

@@ -43,6 +43,8 @@ from tatara.core import fiscal
 from tatara.core.audit import record_event
 from tatara.core.permissions import can, require
 from tatara.core.tabular import (
+    CONTENT_TYPES,
+    FORMATS,
     CellError,
     ImportRejected,
     Row,
@@ -50,11 +52,12 @@ from tatara.core.tabular import (
     read_source,
     read_table,
     rejected_file,
+    write_table,
 )
 from tatara.emissions import services
 from tatara.emissions.choices import ALIASES, Activity
 from tatara.emissions.models import SUPPLIER_LENGTH, ActivityRecord
-from tatara.kpis.table_io import parse_period, to_file
+from tatara.kpis.table_io import parse_period
 from tatara.organisation.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -64,11 +67,6 @@ if TYPE_CHECKING:
 COLUMNS = ("org_unit", "period", "activity", "quantity")
 OPTIONAL = ("unit", "supplier", "source")
 ALL_COLUMNS = (*COLUMNS, *OPTIONAL)
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 SOURCE_LENGTH = 300
 JOB_KIND = "emissions.activity_import"
 PROGRESS_EVERY = 100
@@ -496,7 +494,7 @@ def export_activity(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
     rows = activity_rows(viewer=viewer, year=year, unit=unit)
-    data = to_file(ALL_COLUMNS, rows, fmt, "activity")
+    data = write_table(ALL_COLUMNS, rows, fmt, "activity")
     who = f"-{unit.code}" if unit is not None else ""
     return data, CONTENT_TYPES[fmt], f"tatara-FY{year}{who}-activity.{fmt}"
 

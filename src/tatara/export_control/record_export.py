@@ -11,16 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from tatara.core.permissions import require
+from tatara.core.tabular import CONTENT_TYPES, FORMATS, write_table
 from tatara.export_control import record_columns as layout
 from tatara.export_control.models import Item, Party
-from tatara.kpis.table_io import to_file
 
 VIEW = "export_control.view"
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def item_rows(*, viewer: Any) -> list[list[Any]]:
@@ -79,5 +74,5 @@ def export_records(what: str, *, viewer: Any, fmt: str = "csv") -> tuple[bytes, 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
     rows = item_rows(viewer=viewer) if what == "items" else party_rows(viewer=viewer)
-    data = to_file(layout.FILE_COLUMNS[what], rows, fmt, what)
+    data = write_table(layout.FILE_COLUMNS[what], rows, fmt, what)
     return data, CONTENT_TYPES[fmt], f"export-control-{what}.{fmt}"

@@ -26,6 +26,7 @@ from tatara.core import fiscal, year_lock
 from tatara.core.approvals import rule_enabled, same_person
 from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
+from tatara.core.tabular import FORMATS
 from tatara.kpis import collection, display, rounds, services, table_io
 from tatara.kpis.collection import APPROVE, CHANGE, EXPORT, MANAGE, VIEW
 from tatara.kpis.collection_forms import EntryPickForm, EntryRowForm, ImportForm, RoundForm
@@ -522,7 +523,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, what: str, year: int, fmt: str) -> HttpResponse:
-    if what not in ("observations", "targets") or fmt not in table_io.FORMATS:
+    if what not in ("observations", "targets") or fmt not in FORMATS:
         raise Http404
     _require(request, EXPORT)
     if not 1900 < year < 2200:

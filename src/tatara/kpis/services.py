@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tatara.core import fiscal, year_lock
+from tatara.core import fiscal, tabular, year_lock
 from tatara.core.approvals import First, segregate
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.models import FiscalYear
@@ -248,10 +248,7 @@ def update_target(
 # --- periods ------------------------------------------------------------------------------
 
 
-def plain_number(value: Decimal) -> str:
-    """A Decimal as people write it: no exponent, no trailing zeros (1500.00000000 → 1500)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+plain_number = tabular.plain_number  # a Decimal as people write it (core.tabular)
 
 
 def is_fiscal_year(start: dt.date, end: dt.date) -> bool:

@@ -39,16 +39,15 @@ from tatara.core import fiscal, year_lock
 from tatara.core.audit import record_event
 from tatara.core.permissions import can, require
 from tatara.core.tabular import (
+    CONTENT_TYPES,
     CellError,
     ImportCounts,
     ImportRejected,
     Row,
     Table,
-    deterministic_xlsx,
-    guard_formula,
     read_source,
     read_table,
-    write_csv,
+    write_table,
 )
 from tatara.kpis import services
 from tatara.kpis.choices import Frequency, ObservationStatus, TargetKind
@@ -61,11 +60,6 @@ OBSERVATION_OPTIONAL = ("source",)
 TARGET_COLUMNS = ("metric", "fiscal_year", "org_unit", "kind", "value", "base_year")
 TARGET_OPTIONAL = ("legal_parameter",)
 DEFAULT_LEGAL_PARAMETER = "disability-employment-rate"
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MIN_YEAR, MAX_YEAR = 1900, 2200
 SOURCE_MAX = Observation._meta.get_field("source").max_length or 300
 
@@ -684,44 +678,6 @@ def target_rows(*, viewer: Any, year: int) -> list[list[Any]]:
     return [_target_cells(t) for t in targets]
 
 
-def _csv_value(value: Any) -> Any:
-    return services.plain_number(value) if isinstance(value, Decimal) else value
-
-
-def _xlsx_value(value: Any) -> Any:
-    """Numbers as numbers when Excel's floats hold them exactly, otherwise as text (an import
-    reads both); text guarded against formulas; empty cells empty."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and abs(value) < 2**53:
-            return int(value)
-        if Decimal(repr(float(value))) == value:
-            return float(value)
-        return services.plain_number(value)
-    if value == "":
-        return None
-    return guard_formula(value)
-
-
-def to_file(columns: Sequence[str], rows: list[list[Any]], fmt: str, title: str) -> bytes:
-    if fmt == "csv":
-        return write_csv(columns, ([_csv_value(v) for v in row] for row in rows))
-    if fmt != "xlsx":
-        raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-    sheet.freeze_panes = "A2"
-    return deterministic_xlsx(workbook)
-
-
 def export_observations(
     *,
     viewer: Any,
@@ -734,11 +690,11 @@ def export_observations(
     """(file bytes, content type, file name)."""
     rows = observation_rows(viewer=viewer, year=year, metric=metric, unit=unit, statuses=statuses)
     columns = (*OBSERVATION_COLUMNS, *OBSERVATION_OPTIONAL)
-    data = to_file(columns, rows, fmt, "observations")
+    data = write_table(columns, rows, fmt, "observations")
     return data, CONTENT_TYPES[fmt], f"kpi-observations-FY{year}.{fmt}"
 
 
 def export_targets(*, viewer: Any, year: int, fmt: str = "csv") -> tuple[bytes, str, str]:
     rows = target_rows(viewer=viewer, year=year)
-    data = to_file((*TARGET_COLUMNS, *TARGET_OPTIONAL), rows, fmt, "targets")
+    data = write_table((*TARGET_COLUMNS, *TARGET_OPTIONAL), rows, fmt, "targets")
     return data, CONTENT_TYPES[fmt], f"kpi-targets-FY{year}.{fmt}"

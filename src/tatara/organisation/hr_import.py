@@ -17,21 +17,21 @@ page calls `start_people_import`, the worker runs `run_people_import`, which cal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import ALL, allowed_units, forget_grants, require
-from tatara.core.tabular import CellError, ImportRejected, read_table, write_csv
+from tatara.core.tabular import CellError, ImportCounts, write_csv
+from tatara.core.tabular.columns import Choice, Column, Date, Email, Text, unit_column
+from tatara.core.tabular.engine import ImportContext, ImportSpec, Record, run_import
+from tatara.core.tabular.results import CREATED, REMOVED, UNCHANGED, UPDATED
 from tatara.organisation.choices import EmploymentType
 from tatara.organisation.models import OrgUnit, Person, RoleAssignment
 from tatara.organisation.services import end_assignment
@@ -41,149 +41,168 @@ if TYPE_CHECKING:
     from tatara.core.models import Job
 
 JOB_KIND = "organisation.people_import"
+MANAGE = "organisation.manage"
 PROGRESS_EVERY = 200  # rows between two progress calls while changes are applied
 
 Progress = Callable[[int, int, str], None]
 
-REQUIRED = ("employee_number", "full_name", "org_unit")
-OPTIONAL = ("email", "job_level", "employment_type", "hire_date", "language")
-TRACKED = (
-    "full_name",
-    "email",
-    "org_unit_id",
-    "job_level",
-    "employment_type",
-    "hire_date",
-    "language",
-)
-
-
-@dataclass
-class HrChanges:
-    joiners: list[str] = field(default_factory=list)
-    movers: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    leavers: list[str] = field(default_factory=list)
-    rejoiners: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.joiners)} joiners, {len(self.movers)} movers, {len(self.updated)} updated, "
-            f"{len(self.leavers)} leavers, {len(self.rejoiners)} rejoined, {self.unchanged} unchanged"
-        )
-
-
-def _parse_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text[:10])
-
-
-MAX_LENGTHS = {
-    column: Person._meta.get_field(column).max_length  # type: ignore[union-attr]
-    for column in ("employee_number", "full_name", "email", "job_level", "language")
+# the field of Person each column sets (only the columns a file has are applied)
+FIELDS = {
+    "full_name": "full_name",
+    "email": "email",
+    "org_unit": "org_unit_id",
+    "job_level": "job_level",
+    "employment_type": "employment_type",
+    "hire_date": "hire_date",
+    "language": "language",
+}
+# the kinds of change, in the order the summary lists them
+KINDS = {
+    "joiner": gettext_lazy("joiners"),
+    "mover": gettext_lazy("movers"),
+    "updated": gettext_lazy("updated"),
+    "leaver": gettext_lazy("leavers"),
+    "rejoined": gettext_lazy("rejoined"),
 }
 
 
-def _validate(
-    table: Any, *, scope: set[int] | None, current_units: dict[str, int]
-) -> list[dict[str, Any]]:
-    """Every row checked; `scope` (unit ids the actor manages, None = all) limits which units
-    people may be put in and whose records the file may touch."""
-    units = {u.code: u.pk for u in OrgUnit.objects.only("pk", "code")}
-    types = {c.value for c in EmploymentType}
-    errors: list[CellError] = []
-    seen: dict[str, int] = {}
-    records: list[dict[str, Any]] = []
-    for row in table.rows:
-        record: dict[str, Any] = {}
-        number = row.text("employee_number")
-        if not number:
-            errors.append(row.error("employee_number", _("is empty")))
-        elif number in seen:
-            errors.append(
-                row.error(
-                    "employee_number",
-                    _("%(number)s appears again (first on row %(row)d)")
-                    % {"number": number, "row": seen[number]},
-                )
-            )
-        else:
-            seen[number] = row.number
-        record["employee_number"] = number
-        record["full_name"] = row.text("full_name")
-        if not record["full_name"]:
-            errors.append(row.error("full_name", _("is empty")))
-        unit_code = row.text("org_unit")
-        if unit_code not in units:
-            errors.append(
-                row.error("org_unit", _("unknown unit code %(code)s") % {"code": repr(unit_code)})
-            )
-        record["org_unit_id"] = units.get(unit_code)
-        email = row.text("email")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(
-                    row.error(
-                        "email", _("%(value)s is not an e-mail address") % {"value": repr(email)}
-                    )
-                )
-        record["email"] = email
-        record["job_level"] = row.text("job_level")
-        kind = row.text("employment_type") or EmploymentType.REGULAR
-        if kind not in types:
-            errors.append(
-                row.error(
-                    "employment_type",
-                    _("%(value)s is not one of %(choices)s")
-                    % {"value": repr(kind), "choices": ", ".join(sorted(types))},
-                )
-            )
-        record["employment_type"] = kind
-        raw_date = row.values.get("hire_date")
-        record["hire_date"] = None
-        if isinstance(raw_date, dt.datetime):
-            record["hire_date"] = raw_date.date()
-        elif isinstance(raw_date, dt.date):
-            record["hire_date"] = raw_date
-        elif row.text("hire_date"):
-            try:
-                record["hire_date"] = _parse_date(row.text("hire_date"))
-            except ValueError:
-                errors.append(
-                    row.error(
-                        "hire_date",
-                        _("%(value)s is not a date (YYYY-MM-DD)")
-                        % {"value": repr(row.text("hire_date"))},
-                    )
-                )
-        record["language"] = row.text("language") or "ja"
-        for column, limit in MAX_LENGTHS.items():
-            value = record.get(column) or ""
-            if limit and len(value) > limit:
-                errors.append(
-                    row.error(column, _("is longer than %(n)d characters") % {"n": limit})
-                )
-        if scope is not None:
-            if record["org_unit_id"] is not None and record["org_unit_id"] not in scope:
-                errors.append(
-                    row.error(
-                        "org_unit",
-                        _("unit %(code)s is outside your scope") % {"code": repr(unit_code)},
-                    )
-                )
-            current = current_units.get(number)
-            if current is not None and current not in scope:
-                errors.append(
-                    row.error(
-                        "employee_number", _("this person belongs to a unit outside your scope")
-                    )
-                )
-        records.append(record)
-    if errors:
-        raise ImportRejected(errors)
-    return records
+def _limit(name: str) -> int:
+    return int(Person._meta.get_field(name).max_length)  # type: ignore[union-attr,arg-type]
+
+
+COLUMNS = (
+    Column(
+        "employee_number",
+        Text(_limit("employee_number")),
+        required=True,
+        blank=False,
+        help=gettext_lazy("the person's number in the HR system; the key of the row"),
+    ),
+    Column("full_name", Text(_limit("full_name")), required=True, blank=False),
+    unit_column(
+        "org_unit",
+        MANAGE,
+        required=True,
+        blank=False,
+        help=gettext_lazy("the code of the unit the person works in"),
+    ),
+    Column("email", Email(_limit("email")), default=""),
+    Column("job_level", Text(_limit("job_level")), default=""),
+    Column("employment_type", Choice(EmploymentType), default=EmploymentType.REGULAR),
+    Column("hire_date", Date()),
+    Column("language", Text(_limit("language")), default="ja"),
+)
+
+
+def _check(records: list[Record], context: ImportContext) -> Iterable[CellError]:
+    """A file may not touch a person whose unit is outside the importer's scope (their
+    number is taken: it cannot be a new person either)."""
+    scope = context.cached("scope", lambda: _scope(context.actor))
+    if scope is None:
+        return []
+    current = dict(
+        Person.objects.filter(
+            employee_number__in=[r.get("employee_number") for r in records]
+        ).values_list("employee_number", "org_unit_id")
+    )
+    return [
+        record.error("employee_number", _("this person belongs to a unit outside your scope"))
+        for record in records
+        if record["employee_number"] in current and current[record["employee_number"]] not in scope
+    ]
+
+
+def _scope(actor: Any) -> set[int] | None:
+    allowed = allowed_units(actor, MANAGE)
+    return None if allowed is ALL else set(allowed.values_list("pk", flat=True))
+
+
+def _before(context: ImportContext) -> None:
+    """Only people in the importer's scope can change or leave: a company's HR file says
+    nothing about the rest of the group."""
+    existing = {
+        p.employee_number: p
+        for p in Person.objects.visible_to(context.actor, MANAGE).select_related("user")
+    }
+    context.state["existing"] = existing
+    if context.options.get("mark_leavers", True):
+        in_file = {r.get("employee_number") for r in context.records}
+        context.total += sum(1 for n, p in existing.items() if p.is_active and n not in in_file)
+
+
+def _values(record: Record) -> dict[str, Any]:
+    values = {}
+    for column, field_name in FIELDS.items():
+        if column in record:
+            value = record[column]
+            values[field_name] = value.pk if isinstance(value, OrgUnit) else value
+    return values
+
+
+def _apply_row(record: Record, context: ImportContext) -> None:
+    actor, result = context.actor, context.result
+    number = record["employee_number"]
+    values = _values(record)
+    person = context.state["existing"].pop(number, None)
+    if person is None:
+        person = Person(employee_number=number, **values)
+        stamp(person, actor, "HR import: joiner")
+        person.save()
+        result.record(CREATED, number, row=record.row.number, detail="joiner")
+        return
+    differs = [f for f, v in values.items() if getattr(person, f) != v]
+    rejoined = not person.is_active
+    if not differs and not rejoined:
+        result.record(UNCHANGED)
+        return
+    moved = "org_unit_id" in differs
+    for key, value in values.items():
+        setattr(person, key, value)
+    if rejoined:
+        person.is_active, person.leave_date = True, None
+    detail = "rejoined" if rejoined else "mover" if moved else "updated"
+    stamp(
+        person, actor, "HR import: " + ("mover" if moved else "rejoiner" if rejoined else "update")
+    )
+    person.save()
+    result.record(UPDATED, number, row=record.row.number, detail=detail)
+
+
+def _after(context: ImportContext) -> None:
+    """Everyone active in scope the file leaves out has left, on the file's date."""
+    if not context.options.get("mark_leavers", True):
+        return
+    done = context.total - sum(1 for p in context.state["existing"].values() if p.is_active)
+    for person in context.state["existing"].values():
+        if person.is_active:
+            person.is_active, person.leave_date = False, context.options["as_of"]
+            stamp(person, context.actor, "HR import: leaver")
+            person.save()
+            _close_account(person, context.actor)
+            context.result.record(REMOVED, person.employee_number, detail="leaver")
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                context.report(done, context.total, _("Recording leavers"))
+
+
+def _event_data(context: ImportContext) -> dict[str, Any]:
+    return {"as_of": context.options["as_of"].isoformat()}
+
+
+PEOPLE = ImportSpec(
+    what="people",
+    action=MANAGE,
+    columns=COLUMNS,
+    apply_row=_apply_row,
+    key="employee_number",
+    check=_check,
+    before=_before,
+    after=_after,
+    event="people.imported",
+    event_data=_event_data,
+    detail_labels=KINDS,
+    progress_every=PROGRESS_EVERY,
+)
 
 
 def _close_account(person: Person, actor: Any) -> None:
@@ -217,100 +236,21 @@ def import_people(
     dry_run: bool = False,
     mark_leavers: bool = True,
     progress: Progress | None = None,
-) -> HrChanges:
-    """Apply the file. `progress(done, total, message)`, if given, is called as the work goes
-    on: once per phase and every PROGRESS_EVERY rows while changes are applied."""
-
-    def report(done: int, total: int, message: str) -> None:
-        if progress is not None:
-            progress(done, total, message)
-
-    require(actor, "organisation.manage")
-    allowed = allowed_units(actor, "organisation.manage")
-    scope = None if allowed is ALL else set(allowed.values_list("pk", flat=True))
-    report(0, 0, _("Reading the file"))
-    table = read_table(source, name=name, required=REQUIRED, optional=OPTIONAL)
-    report(0, len(table.rows), _("Checking %(n)d rows") % {"n": len(table.rows)})
-    current_units = dict(Person.objects.values_list("employee_number", "org_unit_id"))
-    records = _validate(table, scope=scope, current_units=current_units)
-    changes = HrChanges()
-    # Only the columns the file has are applied: a file without `email` leaves e-mails alone.
-    tracked = [f for f in TRACKED if {"org_unit_id": "org_unit"}.get(f, f) in table.columns]
-    with transaction.atomic():
-        # Only people in the actor's scope can change or leave: a company's HR file says nothing
-        # about the rest of the group.
-        existing = {
-            p.employee_number: p
-            for p in Person.objects.visible_to(actor, "organisation.manage").select_related("user")
-        }
-        in_file = {record["employee_number"] for record in records}
-        leaving = (
-            sum(1 for n, p in existing.items() if p.is_active and n not in in_file)
-            if mark_leavers
-            else 0
-        )
-        total = len(records) + leaving
-        applying = _("Applying changes")
-        report(0, total, applying)
-        for done, record in enumerate(records, start=1):
-            if done % PROGRESS_EVERY == 0:
-                report(done, total, applying)
-            person = existing.pop(record["employee_number"], None)
-            if person is None:
-                person = Person(
-                    employee_number=record["employee_number"], **{f: record[f] for f in tracked}
-                )
-                changes.joiners.append(record["employee_number"])
-                stamp(person, actor, "HR import: joiner")
-                person.save()
-                continue
-            differs = [f for f in tracked if getattr(person, f) != record[f]]
-            rejoined = not person.is_active
-            if not differs and not rejoined:
-                changes.unchanged += 1
-                continue
-            moved = "org_unit_id" in differs
-            for key in tracked:
-                setattr(person, key, record[key])
-            if rejoined:
-                person.is_active, person.leave_date = True, None
-                changes.rejoiners.append(person.employee_number)
-            elif moved:
-                changes.movers.append(person.employee_number)
-            else:
-                changes.updated.append(person.employee_number)
-            stamp(
-                person,
-                actor,
-                "HR import: " + ("mover" if moved else "rejoiner" if rejoined else "update"),
-            )
-            person.save()
-        if mark_leavers:
-            done = len(records)
-            for person in existing.values():
-                if person.is_active:
-                    person.is_active, person.leave_date = False, as_of
-                    stamp(person, actor, "HR import: leaver")
-                    person.save()
-                    _close_account(person, actor)
-                    changes.leavers.append(person.employee_number)
-                    done += 1
-                    if done % PROGRESS_EVERY == 0:
-                        report(done, total, _("Recording leavers"))
-        report(total, total, _("Saving"))
-        record_event(
-            actor=actor,
-            verb="people.imported",
-            data={
-                "file": table.file,
-                "as_of": as_of.isoformat(),
-                "summary": changes.summary(),
-                "dry_run": dry_run,
-            },
-        )
-        if dry_run:
-            transaction.set_rollback(True)
-    return changes
+) -> ImportCounts:
+    """Apply the file (the engine: core/tabular/engine.py). `progress(done, total, message)`,
+    if given, is called once per phase and every PROGRESS_EVERY rows while changes are
+    applied. The result's `labels("joiner")` … list the employee numbers of each kind."""
+    require(actor, MANAGE)
+    return run_import(
+        PEOPLE,
+        source,
+        actor=actor,
+        name=name,
+        dry_run=dry_run,
+        progress=progress,
+        as_of=as_of,
+        mark_leavers=mark_leavers,
+    )
 
 
 # --- as a background job --------------------------------------------------------------------
@@ -360,21 +300,6 @@ def start_people_import(
     )
 
 
-def _changes_csv(changes: HrChanges) -> bytes:
-    rows = [
-        (number, kind)
-        for kind, numbers in (
-            ("joiner", changes.joiners),
-            ("mover", changes.movers),
-            ("updated", changes.updated),
-            ("leaver", changes.leavers),
-            ("rejoined", changes.rejoiners),
-        )
-        for number in numbers
-    ]
-    return write_csv(["employee_number", "change"], rows)
-
-
 def run_people_import(*, job: Job, report: Reporter) -> JobOutcome:
     """The job's runner: import the stored file as the person who uploaded it."""
     from tatara.core.jobs import JobOutcome
@@ -391,12 +316,13 @@ def run_people_import(*, job: Job, report: Reporter) -> JobOutcome:
             mark_leavers=bool(params.get("mark_leavers", True)),
             progress=report,
         )
+    found = changes.by_detail()
     counts = {
-        "joiners": len(changes.joiners),
-        "movers": len(changes.movers),
-        "updated": len(changes.updated),
-        "leavers": len(changes.leavers),
-        "rejoined": len(changes.rejoiners),
+        "joiners": found["joiner"],
+        "movers": found["mover"],
+        "updated": found["updated"],
+        "leavers": found["leaver"],
+        "rejoined": found["rejoined"],
         "unchanged": changes.unchanged,
     }
     counted = _(
@@ -411,5 +337,5 @@ def run_people_import(*, job: Job, report: Reporter) -> JobOutcome:
         summary=summary,
         details={"counts": counts, "dry_run": dry_run},
         file_name=f"hr-changes-{params['as_of']}{'-check' if dry_run else ''}.csv",
-        file_content=_changes_csv(changes),
+        file_content=write_csv(["employee_number", "change"], changes.change_rows()),
     )

@@ -72,6 +72,53 @@ def create_unit(
     return unit
 
 
+UNIT_FIELDS = ("name", "name_ja", "kind", "country", "consolidated")
+
+
+@transaction.atomic
+def update_unit(*, actor: Any, unit: OrgUnit, reason: str = "", **values: Any) -> list[str]:
+    """Change a unit's name (English, Japanese), kind, country or consolidation; returns the
+    fields that changed (none: nothing is saved). Its place in the tree: move_unit; when it
+    joined or left the group: set_group_boundary."""
+    require(actor, "organisation.manage", unit)
+    unknown = set(values) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"not unit fields: {', '.join(sorted(unknown))}")
+    before = {
+        "name": unit.name,
+        "name_ja": (unit.translations or {}).get("ja", {}).get("name", ""),
+        "kind": unit.kind,
+        "country": unit.country,
+        "consolidated": unit.consolidated,
+    }
+    if "country" in values:
+        values["country"] = (values["country"] or "").upper()
+    changed = [f for f, v in values.items() if before[f] != v]
+    if not changed:
+        return []
+    for field_name in changed:
+        if field_name == "name_ja":
+            translations = dict(unit.translations or {})
+            ja = {k: v for k, v in translations.get("ja", {}).items() if k != "name"}
+            if values["name_ja"]:
+                ja["name"] = values["name_ja"]
+            translations["ja"] = ja
+            unit.translations = {k: v for k, v in translations.items() if v}
+        else:
+            setattr(unit, field_name, values[field_name])
+    unit.full_clean(exclude=["path"])
+    stamp(unit, actor, reason)
+    unit.save()
+    record_event(
+        actor=actor,
+        verb="org_unit.changed",
+        target=unit,
+        org_unit=unit,
+        data={f: {"from": before[f], "to": values[f]} for f in changed},
+    )
+    return changed
+
+
 @transaction.atomic
 def move_unit(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     require(actor, "organisation.manage", unit)

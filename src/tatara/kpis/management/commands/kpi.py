@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tatara.core.cli_actor import resolve_actor
-from tatara.core.tabular import ImportRejected, write_csv
+from tatara.core.tabular import FORMATS, ImportRejected, write_csv
 from tatara.kpis import table_io
 from tatara.kpis.choices import ObservationStatus
 from tatara.kpis.evaluation import RECORD_FIELDS, evaluate
@@ -138,7 +138,7 @@ class Command(BaseCommand):
         parser.add_argument("--fy", type=int, required=True, help="fiscal year, e.g. 2019")
         parser.add_argument(
             "--format",
-            choices=table_io.FORMATS,
+            choices=FORMATS,
             default=None,
             help="output format (default: from the file name's suffix, else csv)",
         )
@@ -180,10 +180,9 @@ class Command(BaseCommand):
         suffix = Path(options["output"]).suffix.lstrip(".").lower()
         if options["output"] == "-" or not suffix:
             return "csv"
-        if suffix not in table_io.FORMATS:
+        if suffix not in FORMATS:
             raise CommandError(
-                f"give --format ({', '.join(table_io.FORMATS)}); cannot tell it from "
-                f"{options['output']!r}"
+                f"give --format ({', '.join(FORMATS)}); cannot tell it from {options['output']!r}"
             )
         return suffix
 

@@ -1,7 +1,10 @@
 """Tabular files in and out: CSV and Excel, with errors that name file, sheet, row and column.
 
-Imports read the whole file into `Row`s first; the caller validates every row, collects
-`CellError`s, and applies nothing unless the list is empty (see `ImportRejected`).
+CSV comes in UTF-8 (with or without a byte-order mark) or in Shift_JIS / CP932, what Japanese
+Excel writes when it saves "CSV (comma delimited)"; anything else is refused with a message
+naming the encodings accepted. A file larger than the upload limit (``TATARA_UPLOAD_MAX_MB``,
+settings.TATARA_UPLOAD_MAX_BYTES) is refused before it is parsed. Written files are
+formula-guarded and the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -65,44 +70,42 @@ def read_source(source: str | Path | IO[bytes], name: str | None = None) -> tupl
         else getattr(source, "name", None) or "upload"
     )
     label = Path(str(label)).name
+    check_size(label, _size_of(source))
     try:
         data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     except OSError as exc:
         raise rejected_file(
             label, _("cannot read the file (%(error)s)") % {"error": exc.strerror or exc}
         ) from exc
+    check_size(label, len(data))
     return label, data
 
 
-@dataclass
-class ImportCounts:
-    """What an import did to the rows of a file, and its one-line summary for people. An area
-    adds its own counts by subclassing and appends them in `details()`."""
+def upload_limit() -> int:
+    """The largest file an import takes, in bytes (settings.TATARA_UPLOAD_MAX_BYTES)."""
+    return int(getattr(settings, "TATARA_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 
-    what: str
-    file: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
 
-    def details(self) -> str:
-        return ""
+def check_size(label: str, size: int | None) -> None:
+    """Refuse a file over the upload limit, naming both sizes (before reading it, where the
+    size is known: a path on disk, an upload)."""
+    limit = upload_limit()
+    if size is not None and size > limit:
+        raise rejected_file(
+            label,
+            _("the file is %(size)s MB; the largest file taken is %(limit)s MB")
+            % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.1f}"},
+        )
 
-    def summary(self) -> str:
-        text = _("%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged") % {
-            "file": self.file,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-        text += self.details()
-        if self.dry_run:
-            text += _(" (dry run: nothing was stored)")
-        return text
 
-    def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+def _size_of(source: str | Path | IO[bytes]) -> int | None:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).stat().st_size
+        except OSError:
+            return None
+    size = getattr(source, "size", None)  # Django's UploadedFile
+    return size if isinstance(size, int) else None
 
 
 @dataclass
@@ -151,9 +154,8 @@ def read_table(
 ) -> Table:
     """Read a CSV or XLSX file with a header row. Raises ImportRejected on unreadable files,
     wrong encodings and missing or unknown columns."""
-    label = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    label, data = read_source(source, name)
     suffix = Path(label).suffix.lower()
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     if suffix in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
         table = _read_xlsx(data, label, sheet)
     elif suffix in CSV_SUFFIXES or suffix == "":
@@ -186,15 +188,47 @@ def read_table(
     return table
 
 
-def _read_csv(data: bytes, label: str) -> Table:
+def decode_csv(data: bytes, label: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in: UTF-8 (a byte-order mark is
+    dropped) or, failing that, Shift_JIS/CP932 when the bytes are valid CP932 and hold
+    Japanese text. Anything else is refused with the byte where UTF-8 failed."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        raise rejected_file(
-            label,
-            _("the file is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8")
-            % {"pos": exc.start},
-        ) from exc
+        failed = exc.start
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_japanese(text):
+        return text, "cp932"
+    raise rejected_file(
+        label,
+        _(
+            "the file is neither UTF-8 nor Shift_JIS (CP932) text (byte %(pos)d); save it as "
+            "CSV UTF-8, or as CSV from Japanese Excel"
+        )
+        % {"pos": failed},
+    )
+
+
+def _looks_japanese(text: str) -> bool:
+    """Bytes of another 8-bit encoding (Latin-1, Windows-1252) can happen to be valid CP932;
+    read as CP932 they give half-width katakana and rare kanji, not the full-width kana and
+    common kanji of a Japanese file. Accept CP932 only when some characters are full-width
+    kana or CJK ideographs and no private-use ones (CP932's vendor extensions) appear."""
+    kana_or_kanji = 0
+    for char in text:
+        code = ord(char)
+        if 0xE000 <= code <= 0xF8FF:
+            return False
+        if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF01 <= code <= 0xFF5E:
+            kana_or_kanji += 1
+    return kana_or_kanji > 0
+
+
+def _read_csv(data: bytes, label: str) -> Table:
+    text, _encoding = decode_csv(data, label)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -268,6 +302,61 @@ def _read_xlsx(data: bytes, label: str, sheet: str | None) -> Table:
         return Table(label, worksheet.title, columns, rows)
     finally:
         workbook.close()
+
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def plain_number(value: Decimal) -> str:
+    """A Decimal as people write it: no exponent, no trailing zeros (1500.00000000 → 1500)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _csv_value(value: Any) -> Any:
+    return plain_number(value) if isinstance(value, Decimal) else value
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Numbers as numbers when Excel's floats hold them exactly, otherwise as text (an import
+    reads both); text guarded against formulas; empty cells empty."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < 2**53:
+            return int(value)
+        if Decimal(repr(float(value))) == value:
+            return float(value)
+        return plain_number(value)
+    if value == "":
+        return None
+    return guard_formula(value)
+
+
+def write_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, title: str
+) -> bytes:
+    """A table as a file: CSV (write_csv) or .xlsx with a bold, frozen header on a sheet named
+    `title`; the same data gives the same bytes."""
+    if fmt == "csv":
+        return write_csv(columns, ([_csv_value(v) for v in row] for row in rows))
+    if fmt != "xlsx":
+        raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_xlsx_value(v) for v in row])
+    sheet.freeze_panes = "A2"
+    return deterministic_xlsx(workbook)
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
