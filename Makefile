@@ -24,6 +24,7 @@ install: $(STAMP) $(COMPILED)
 
 ## Build the demo database (SQLite under var/), print the demo users, serve http://127.0.0.1:8000
 demo: install
+	mkdir -p var && printf '# written by make demo: development settings for .venv/bin/tatara\nTATARA_DEBUG=1\n' > var/development.env
 	TATARA_DEBUG=1 $(BIN)/tatara demo
 
 ## Lint, type-check, Django checks, then the whole suite on SQLite and on PostgreSQL, with browser tests

@@ -60,6 +60,10 @@ GET   /organisation/units/{unit}/                              A   | 302      20
 GET   /organisation/units/{unit}/                              B   | 302      200  200  404     404   200     404
 GET   /organisation/people/                                    -   | 302      200  200  200     200   200     403
 GET   /organisation/people/import/                             -   | 302      200  403  403     403   403     403
+GET   /organisation/units/import/                              -   | 302      200  403  403     403   403     403
+GET   /organisation/roles/import/                              -   | 302      200  403  403     403   403     403
+GET   /organisation/units/export/?format=csv                   -   | 302      200  200  200     200   200     403
+GET   /organisation/roles/export/?format=csv                   -   | 302      200  200  200     200   200     403
 GET   /kpis/                                                   -   | 302      302  302  302     302   302     403
 GET   /kpis/{fy}/                                              -   | 302      200  200  200     200   200     403
 GET   /kpis/{fy}/export.csv                                    -   | 302      200  200  200     200   200     403
@@ -156,6 +160,9 @@ GET   /api/v1/org-units/{unit}/                                B   | 401/403  20
 GET   /api/v1/people/                                          -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/people/{person}/                                 A   | 401/403  200  200  200     200   200     404
 GET   /api/v1/people/{person}/                                 B   | 401/403  200  200  404     404   200     404
+GET   /api/v1/org-units/export/?format=csv                     -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/role-assignments/                                -   | 401/403  200  200  200     200   200     200
+GET   /api/v1/role-assignments/export/?format=csv              -   | 401/403  200  200  200     200   200     403
 GET   /api/v1/kpis/metrics/                                    -   | 401/403  200  200  200     200   200     200
 GET   /api/v1/kpis/metrics/{metric}/                           -   | 401/403  200  200  200     200   200     404
 GET   /api/v1/kpis/metrics/{metric}/trend/?unit={unit_code}    A   | 401/403  200  200  200     200   200     404
@@ -658,6 +665,17 @@ def check_content(world: Any, role: str, case: Case, response: Any) -> None:
         assert ids == {world.initiatives[c].pk for c in seen_initiatives}
     elif path == "/api/v1/org-units/":
         assert {row["code"] for row in listing(response.json())} == visible
+    elif path in ("/organisation/units/export/?format=csv", "/api/v1/org-units/export/?format=csv"):
+        assert {row["code"] for row in csv.DictReader(io.StringIO(body))} == visible
+    elif path in (
+        "/organisation/roles/export/?format=csv",
+        "/api/v1/role-assignments/export/?format=csv",
+    ):
+        units = {row["unit"] for row in csv.DictReader(io.StringIO(body))}
+        assert units and units <= visible
+    elif path == "/api/v1/role-assignments/":
+        units = {row["unit"] for row in listing(response.json())}
+        assert units <= visible and bool(units) == bool(visible)
     elif path == "/api/v1/people/":
         numbers = {row["employee_number"] for row in listing(response.json())}
         assert numbers == {f"EMP-{c}" for c in visible - {"grp"}}

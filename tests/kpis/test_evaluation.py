@@ -312,3 +312,25 @@ def test_the_trends_reduction_target_starts_from_the_restated_base(units):
     assert points[1].target == Decimal(90)  # 10% below the restated 100, not below 200
     (result,) = evaluate(2019)
     assert result.rating == 1 and points[1].actual > points[1].target
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown", "stars"),
+    [
+        ("0.8999", "89.9", 1),  # rounded to nearest it would say 90.0 beside ★
+        ("0.89999951", "90.0", 2),  # the rating's own rounding reaches 90 %: so does the figure
+        ("0.99996", "99.9", 2),  # not 100.0 beside ★★
+        ("1", "100.0", 3),
+        ("0.28", "28.0", 1),
+    ],
+)
+def test_the_achievement_shown_never_contradicts_its_rating(seed_year, ratio, shown, stars):
+    import dataclasses
+
+    from tatara.kpis.achievement import suggested_rating
+
+    result = dataclasses.replace(
+        by_metric(evaluate(2019))["co2-intensity"], achievement=Decimal(ratio)
+    )
+    assert result.achievement_percent == Decimal(shown)
+    assert suggested_rating(Decimal(ratio)) == stars

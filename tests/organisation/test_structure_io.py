@@ -227,3 +227,83 @@ def test_every_verbs_help_lists_its_columns(capsys):
         "  parent (text, up to 50 characters, optional): the code of the unit above; "
         "empty for the group\n" in verbs["import-units"].format_help()
     )
+
+
+# --- the page and the API (the engine's job) ------------------------------------------------
+
+
+def _upload(text, name="units.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def test_the_import_page_documents_the_columns_and_runs_a_job(
+    client, db, make_user, django_capture_on_commit_callbacks
+):
+    admin = make_user(username="root", is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/organisation/units/import/").content.decode()
+    assert 'data-testid="import-columns"' in page
+    for column in structure_io.UNIT_HEADER:
+        assert f"<code>{column}</code>" in page
+    assert "the code of the unit above; empty for the group" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/organisation/units/import/", {"file": _upload(UNITS)})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    job_page = client.get(response["Location"]).content.decode()
+    assert "Import organisation units units.csv" in job_page
+    assert "Applied: 4 created, 0 updated, 0 unchanged" in job_page
+    assert [u for u, *_ in _tree()] == ["grp", "alpha", "alpha-plant", "beta"]
+
+
+def test_only_an_organisation_manager_may_open_or_post_the_import(client, world):
+    client.force_login(world.users["company_risk_officer"])
+    assert client.get("/organisation/units/import/").status_code == 403
+    before = _tree()
+    response = client.post("/organisation/roles/import/", {"file": _upload("x", "r.csv")})
+    assert response.status_code == 403 and _tree() == before
+
+
+def test_the_api_imports_through_a_job_and_reports_it(
+    client, db, make_user, django_capture_on_commit_callbacks
+):
+    admin = make_user(username="root", is_superuser=True)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/org-units/import/", {"file": _upload(UNITS), "dry_run": "true"}
+        )
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert not OrgUnit.objects.exists()  # a check only
+    status = client.get(f"/api/v1/org-units/import/{job['id']}/").json()
+    assert status["status"] == "succeeded"
+    assert status["counts"] == {"created": 4, "updated": 0, "unchanged": 0}
+    # a wrong header is refused at once, naming the column
+    bad = client.post("/api/v1/org-units/import/", {"file": _upload("code,nom\nx,y\n")})
+    assert bad.status_code == 400
+    assert "column nom: unknown column" in str(bad.json()["file"])
+    # another import kind's job id, or one that does not exist, is not found here
+    assert client.get(f"/api/v1/role-assignments/import/{job['id']}/").status_code == 404
+    assert client.get("/api/v1/org-units/import/999999999/").status_code == 404
+
+
+def test_a_check_shows_the_first_rows_of_each_outcome(
+    client, db, make_user, system, django_capture_on_commit_callbacks
+):
+    structure_io.import_units(_file(UNITS), actor=system)
+    client.force_login(make_user(username="root", is_superuser=True))
+    changed = (
+        "code,name_en,kind,parent\nalpha,Alpha Corporation,company,grp\nnew-co,New Co,company,grp\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/organisation/units/import/", {"file": _upload(changed), "dry_run": "on"}
+        )
+    html = client.get(response["Location"]).content.decode()
+    assert "Checked, nothing changed: 1 created, 1 updated, 0 unchanged" in html
+    assert 'data-testid="job-first-rows"' in html
+    assert "Would be created" in html and "<td>new-co</td>" in html
+    assert "Would be updated" in html and "<td>alpha</td>" in html
+    assert not OrgUnit.objects.filter(code="new-co").exists()

@@ -9,6 +9,10 @@ Environment variables (all optional in development):
   TATARA_DATA_DIR           where uploads and the SQLite file live (default <repo>/var)
   TATARA_FY_START_MONTH     first month of the fiscal year (default 4 = April)
   TATARA_SECURE             "0" to disable HTTPS-only cookies/redirects behind a plain-HTTP proxy
+
+In a development checkout, `make demo` writes var/development.env (TATARA_DEBUG=1), read here
+for the variables the environment does not set, so that `.venv/bin/tatara …` works after it
+as the README shows. A deployment has no such file and sets its environment.
 """
 
 from __future__ import annotations
@@ -36,10 +40,24 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PACKAGE_DIR.parent.parent  # the checkout (src layout)
+DEVELOPMENT_ENV = BASE_DIR / "var" / "development.env"
+
+
+def load_development_env(path: Path) -> None:
+    """TATARA_* settings from a `NAME=value` file, for names the environment does not set."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name.startswith("TATARA_") and not line.lstrip().startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+_testing = env_bool("TATARA_TESTING", False) or "pytest" in sys.modules
+if DEVELOPMENT_ENV.is_file() and "TATARA_SECRET_KEY" not in os.environ and not _testing:
+    load_development_env(DEVELOPMENT_ENV)
 DATA_DIR = Path(os.environ.get("TATARA_DATA_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("TATARA_DEBUG", False)
-TESTING = env_bool("TATARA_TESTING", False) or "pytest" in sys.modules
+TESTING = _testing
 
 SECRET_KEY = os.environ.get("TATARA_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -1,7 +1,7 @@
 """Background jobs with progress: start one from a view, run it in `tatara db_worker`.
 
     job = start_job(actor=request.user, kind="organisation.people_import", label=...,
-                    org_unit=unit, runner="tatara.organisation.hr_import.run_people_import",
+                    org_unit=unit, runner="tatara.core.tabular.jobs.run_import_job",
                     input_file=upload, params={"as_of": "2026-04-01"})
     return redirect("job", pk=job.pk)
 

@@ -150,6 +150,29 @@ class SystemActor:
         return self.label
 
 
+def holds_everywhere(user: Any, action: str) -> bool:
+    """Whether `user` holds `action` on the whole tree: every unit of every root (in an
+    installation without units yet: anywhere, which only an administrator does)."""
+    from tatara.organisation.models import OrgUnit
+
+    units = allowed_units(user, action)
+    if units is ALL:
+        return True
+    if not OrgUnit.objects.exists():
+        return can(user, action)
+    return not OrgUnit.objects.exclude(pk__in=units.values("pk")).exists()
+
+
+def require_whole_group(user: Any, action: str) -> None:
+    """Raise PermissionDenied unless `user` holds `action` on the whole group: for work that
+    acts on every unit at once (opening or closing the group's year, group-wide reference
+    data). A grant on one company is not enough, whatever its role."""
+    from django.core.exceptions import PermissionDenied
+
+    if not holds_everywhere(user, action):
+        raise PermissionDenied(f"not allowed: {action} on the whole group")
+
+
 def require(user: Any, action: str, unit: OrgUnit | None = None) -> None:
     """Raise PermissionDenied unless `can(user, action, unit)`."""
     from django.core.exceptions import PermissionDenied

@@ -28,7 +28,7 @@ from tatara.core import fiscal, year_lock
 from tatara.core.approvals import First, rule_enabled, same_person, segregate
 from tatara.core.audit import actor_label, record_event, stamp
 from tatara.core.models import FiscalYear, YearReopening
-from tatara.core.permissions import ALL, allowed_units, can, require
+from tatara.core.permissions import ALL, allowed_units, can, require, require_whole_group
 from tatara.cycle.choices import Column, Phase, Status
 from tatara.cycle.models import CycleYear, Evidence, Initiative, Measure, Subject
 from tatara.organisation.models import OrgUnit
@@ -98,7 +98,7 @@ def open_year(
     """Open the cycle of a fiscal year (phase: planning). Default deadlines follow the fiscal
     calendar: plan approved by the year's first day, results two weeks after it ends, the
     review a month after that."""
-    require(actor, "cycle.manage")
+    require_whole_group(actor, "cycle.manage")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError(
             _("A fiscal year between %(low)d and %(high)d, please.")
@@ -132,7 +132,7 @@ def update_year(
     note: str = "",
 ) -> CycleYear:
     """The CSR office sets the year's deadlines and the note printed above its table."""
-    require(actor, "cycle.manage")
+    require_whole_group(actor, "cycle.manage")
     cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
     fields = {
         "plan_due": plan_due,
@@ -185,7 +185,7 @@ def set_phase(*, actor: Any, cycle: CycleYear, phase: str) -> CycleYear:
     closed year leaves "closed" only while a second-approved reopening is open. A year carried
     forward stays closed: reopening its cycle would let its plan for the next year drift from
     the next year's actual plan (its records can still be corrected under a reopening)."""
-    require(actor, "cycle.manage")
+    require_whole_group(actor, "cycle.manage")
     if phase not in Phase.values:
         raise ValidationError(_("Unknown phase %(phase)s.") % {"phase": phase})
     cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
@@ -612,7 +612,7 @@ def carry_forward(*, actor: Any, cycle: CycleYear, allow_unconfirmed: bool = Fal
     for next year" (each linked to the measure it came from), and whose own next-year column
     starts with the measures marked "(ongoing)"; the successors are drafts drafted by `actor`.
     This year moves to closed, and its fiscal year is closed in the lock (core.year_lock)."""
-    require(actor, "cycle.manage")
+    require_whole_group(actor, "cycle.manage")
     # lock the year and its initiatives so that no rating is sent back while we carry forward
     cycle = CycleYear.objects.select_for_update().select_related("fiscal_year").get(pk=cycle.pk)
     list(cycle.initiatives.select_for_update().values_list("pk", flat=True))

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
-from tatara.core.permissions import require
+from tatara.core.permissions import require_whole_group
 from tatara.core.tabular import CellError, ImportRejected, Row, read_table, rejected_file
 from tatara.emissions import plausibility
 from tatara.emissions.choices import Activity, Basis, Scope
@@ -55,7 +55,6 @@ from tatara.emissions.models import (
     EmissionFactorSet,
 )
 from tatara.emissions.quantities import ELECTRIC, Unit, factor_unit
-from tatara.organisation.models import OrgUnit
 
 COLUMNS = ("fiscal_year", "supplier", "basis", "factor", "unit")
 OPTIONAL = ("results_year", "source")
@@ -118,15 +117,6 @@ class _Entry:
     unit: str
     source: str
     results_year: int
-
-
-def require_whole_group(actor: Any, action: str) -> None:
-    """Group-wide reference data: the action must be held on every root of the tree."""
-    roots = list(OrgUnit.objects.filter(parent__isnull=True))
-    if not roots:
-        require(actor, action)
-    for root in roots:
-        require(actor, action, root)
 
 
 def _validate(table: Any) -> tuple[list[_Entry], list[CellError]]:

@@ -24,11 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tatara.core import fiscal
 from tatara.core.jobs import recent_jobs
-from tatara.core.permissions import can
+from tatara.core.permissions import can, require_whole_group
 from tatara.core.tabular import ImportRejected
 from tatara.emissions import activity_io, quantities, recalculation, services
 from tatara.emissions.choices import STANDARD_UNITS, Activity, Basis
-from tatara.emissions.factor_import import require_whole_group
 from tatara.emissions.forms import (
     BASIS_CHOICES,
     ActivityForm,

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -25,10 +24,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tatara.core.api import service_errors
-from tatara.core.jobs import read_progress, visible_job
-from tatara.core.models import Job
+from tatara.core.jobs import visible_job
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
+from tatara.core.tabular.api import FORMAT, download, job_data
+from tatara.core.tabular.api import ImportJobSerializer as RecordImportJobSerializer
 from tatara.export_control import record_export, record_import
 from tatara.organisation.models import OrgUnit
 
@@ -48,52 +48,6 @@ class RecordImportSerializer(serializers.Serializer[Any]):
     dry_run = serializers.BooleanField(
         default=False, help_text="Check and count only; change nothing."
     )
-
-
-class RecordImportJobSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    status = serializers.CharField(help_text="queued, running, succeeded or failed.")
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    message = serializers.CharField()
-    summary = serializers.CharField(help_text="Once succeeded: what changed, in words.")
-    counts = serializers.DictField(
-        child=serializers.IntegerField(),
-        required=False,
-        help_text="Once succeeded: created, updated, unchanged.",
-    )
-    errors = serializers.ListField(  # type: ignore[assignment]
-        child=serializers.DictField(),
-        required=False,
-        help_text="Once refused: every problem with its file, sheet, row and column.",
-    )
-    page = serializers.CharField(help_text="The job's page.")
-    result = serializers.CharField(
-        allow_null=True, help_text="Once succeeded: the CSV of what each row did (GET)."
-    )
-
-
-def job_data(job: Job) -> dict[str, Any]:
-    progress = read_progress(job)
-    result = job.result or {}
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "done": progress.done,
-        "total": progress.total,
-        "message": progress.message,
-        "summary": result.get("summary", ""),
-        "counts": result.get("counts", {}),
-        "errors": result.get("error_details")
-        or [{"message": text} for text in result.get("errors", [])],
-        "page": reverse("job", args=[job.pk]),
-        "result": reverse("job-result", args=[job.pk]) if job.result_file else None,
-    }
-
-
-FORMAT = OpenApiParameter(
-    "format", OpenApiTypes.STR, enum=list(record_export.FORMATS), default="csv"
-)
 
 
 class RecordFilesMixin:
@@ -170,6 +124,4 @@ class RecordFilesMixin:
         data, content_type, filename = record_export.export_records(
             self.records, viewer=request.user, fmt=fmt
         )
-        response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return download(data, content_type, filename)

@@ -22,6 +22,7 @@ from tatara.core import fiscal
 from tatara.core.dashboard import Panel, Task
 from tatara.core.models import Job
 from tatara.core.permissions import ALL, allowed_units, can
+from tatara.core.tabular.jobs import scope_unit
 from tatara.kpis import rounds, services, table_io
 from tatara.kpis.choices import Frequency, MetricKind, ObservationStatus
 from tatara.kpis.models import CollectionRound, Metric, Observation
@@ -229,15 +230,6 @@ def overdue_panel(viewer: Any) -> Panel | None:
 # --- import job ---------------------------------------------------------------------------
 
 
-def import_scope_unit(actor: Any, action: str) -> OrgUnit | None:
-    """The unit an import job is filed under: the highest unit where the actor may `action`."""
-    units = allowed_units(actor, action)
-    if units is ALL:
-        units = OrgUnit.objects.filter(parent__isnull=True)
-    unit: OrgUnit | None = units.order_by("depth", "path").first()
-    return unit
-
-
 def start_import(*, actor: Any, upload: Any, what: str, dry_run: bool) -> Job:
     """Queue a file of observations or targets to be checked (and, unless `dry_run`,
     applied) in the background; the job page shows progress and every error."""
@@ -256,7 +248,7 @@ def start_import(*, actor: Any, upload: Any, what: str, dry_run: bool) -> Job:
         actor=actor,
         kind=IMPORT_KINDS[what],
         label=label % names,
-        org_unit=import_scope_unit(actor, action),
+        org_unit=scope_unit(actor, action),
         runner="tatara.kpis.collection.run_import",
         input_file=upload,
         params={

@@ -18,12 +18,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tatara.core import fiscal
-from tatara.kpis.achievement import achievement, reduction_percent, suggested_rating
+from tatara.kpis.achievement import (
+    ACHIEVEMENT_PLACES,
+    MET,
+    MOSTLY,
+    achievement,
+    reduction_percent,
+    suggested_rating,
+)
 from tatara.kpis.choices import MetricKind, TargetKind
 from tatara.kpis.consolidation import Figures, Tree, consolidate, consolidate_with_restated
 from tatara.kpis.models import LegalParameter, Metric, Target
 
 PERCENT = Decimal(100)
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,17 @@ class Evaluation:
 
     @property
     def achievement_percent(self) -> Decimal | None:
+        """The achievement in percent to 0.1, rounded to nearest from the ratio the rating is
+        computed from — except that it never rounds up onto a rating threshold the ratio does
+        not reach: 89.99 % shows as 89.9 % beside ★ (not 90.0 %), 99.96 % as 99.9 % beside ★★."""
         if self.achievement is None:
             return None
-        return (self.achievement * PERCENT).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        exact = self.achievement.quantize(ACHIEVEMENT_PLACES, rounding=ROUND_HALF_EVEN) * PERCENT
+        shown = exact.quantize(TENTH, rounding=ROUND_HALF_EVEN)
+        for threshold in (MOSTLY * PERCENT, MET * PERCENT):
+            if exact < threshold <= shown:
+                shown = threshold - TENTH
+        return shown
 
     def as_record(self) -> dict[str, Any]:
         """The record `tatara kpi evaluate` and the API print (numbers as JSON numbers)."""

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import mixins, serializers
 from rest_framework.routers import DefaultRouter
 
 from tatara.core.api import ScopedViewSet
-from tatara.organisation.models import OrgUnit, Person
+from tatara.core.tabular.api import TableFilesMixin
+from tatara.organisation import structure_io
+from tatara.organisation.models import OrgUnit, Person, RoleAssignment
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
@@ -49,13 +53,51 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         ]
 
 
-class OrgUnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Organisation units in the caller's scope."""
+class OrgUnitViewSet(
+    TableFilesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+):
+    """Organisation units in the caller's scope; import/ and export/ in the columns of
+    `tatara organisation import-units` (structure_io.py)."""
 
     base_queryset = OrgUnit.objects.select_related("parent").order_by("path")
     view_action = "organisation.view"
     serializer_class = OrgUnitSerializer
     filterset_fields = ["kind", "country", "consolidated"]
+    import_spec = "tatara.organisation.structure_io.UNITS"
+
+    def export_table(self, viewer: Any, fmt: str) -> tuple[bytes, str, str]:
+        return structure_io.export("units", viewer=viewer, fmt=fmt)
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
+    username = serializers.CharField(source="user.username", read_only=True)
+    unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
+        source="org_unit", slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "username", "role", "unit", "include_descendants"]
+
+
+class RoleAssignmentViewSet(
+    TableFilesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+):
+    """The active role grants on units in the caller's scope; import/ and export/ in the
+    columns of `tatara organisation import-roles`."""
+
+    base_queryset = (
+        RoleAssignment.objects.filter(active=True)
+        .select_related("user", "org_unit")
+        .order_by("org_unit__path", "user__username", "role")
+    )
+    view_action = "organisation.view"
+    serializer_class = RoleAssignmentSerializer
+    filterset_fields = ["role"]
+    import_spec = "tatara.organisation.structure_io.ROLES"
+
+    def export_table(self, viewer: Any, fmt: str) -> tuple[bytes, str, str]:
+        return structure_io.export("roles", viewer=viewer, fmt=fmt)
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -70,3 +112,4 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 def register(router: DefaultRouter) -> None:
     router.register("org-units", OrgUnitViewSet, basename="org-unit")
     router.register("people", PersonViewSet, basename="person")
+    router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")

@@ -10,7 +10,7 @@ the row history, so a mover's previous unit stays on record. The file is validat
 first: any error refuses it and nothing changes.
 
 A file of tens of thousands of people is imported as a background job (core/jobs.py): the
-page calls `start_people_import`, the worker runs `run_people_import`, which calls
+page calls `start_people_import`, the worker runs the engine's job (core/tabular/jobs.py), which calls
 `import_people` with a `progress` callback. The command line calls `import_people` directly.
 """
 
@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tatara.core.audit import record_event, stamp
 from tatara.core.permissions import ALL, allowed_units, forget_grants, require
-from tatara.core.tabular import CellError, ImportCounts, write_csv
+from tatara.core.tabular import CellError, ImportCounts
 from tatara.core.tabular.columns import Choice, Column, Date, Email, Text, unit_column
 from tatara.core.tabular.engine import ImportContext, ImportSpec, Record, run_import
 from tatara.core.tabular.results import CREATED, REMOVED, UNCHANGED, UPDATED
@@ -37,7 +36,6 @@ from tatara.organisation.models import OrgUnit, Person, RoleAssignment
 from tatara.organisation.services import end_assignment
 
 if TYPE_CHECKING:
-    from tatara.core.jobs import JobOutcome, Reporter
     from tatara.core.models import Job
 
 JOB_KIND = "organisation.people_import"
@@ -191,6 +189,9 @@ def _event_data(context: ImportContext) -> dict[str, Any]:
 
 PEOPLE = ImportSpec(
     what="people",
+    name=JOB_KIND,
+    label=gettext_lazy("HR master"),
+    option_types={"as_of": "date", "mark_leavers": "bool"},
     action=MANAGE,
     columns=COLUMNS,
     apply_row=_apply_row,
@@ -253,17 +254,7 @@ def import_people(
     )
 
 
-# --- as a background job --------------------------------------------------------------------
-
-
-def import_scope_unit(actor: Any) -> OrgUnit | None:
-    """The unit a people-import job is filed under (its scope): the highest unit on which the
-    actor may manage the organisation — for the group's HR office, the group itself."""
-    units = allowed_units(actor, "organisation.manage")
-    if units is ALL:
-        units = OrgUnit.objects.filter(parent__isnull=True)
-    unit: OrgUnit | None = units.order_by("depth", "path").first()
-    return unit
+# --- as a background job: core/tabular/jobs.py ---------------------------------------------
 
 
 def start_people_import(
@@ -276,66 +267,14 @@ def start_people_import(
 ) -> Job:
     """Queue an HR master file to be checked (and, unless `dry_run`, applied) in the
     background. The upload is stored with the job; the worker reads it from there."""
-    from tatara.core.jobs import start_job
+    from tatara.core.tabular.jobs import start_import_job
 
-    require(actor, "organisation.manage")
-    file_name = Path(getattr(upload, "name", "") or "hr-master").name
-    label = (_("Check HR master %(file)s") if dry_run else _("Import HR master %(file)s")) % {
-        "file": file_name
-    }
-    return start_job(
+    return start_import_job(
+        "tatara.organisation.hr_import.PEOPLE",
         actor=actor,
-        kind=JOB_KIND,
-        label=label,
-        org_unit=import_scope_unit(actor),
-        runner="tatara.organisation.hr_import.run_people_import",
-        input_file=upload,
-        params={
-            "file_name": file_name,
-            "as_of": as_of.isoformat(),
-            "dry_run": dry_run,
-            "mark_leavers": mark_leavers,
-            "return_url": reverse("organisation:people-import"),
-        },
-    )
-
-
-def run_people_import(*, job: Job, report: Reporter) -> JobOutcome:
-    """The job's runner: import the stored file as the person who uploaded it."""
-    from tatara.core.jobs import JobOutcome
-
-    params = job.params
-    dry_run = bool(params.get("dry_run", False))
-    with job.input_file.open("rb") as handle:
-        changes = import_people(
-            handle,
-            name=params.get("file_name") or Path(job.input_file.name).name,
-            actor=job.created_by,
-            as_of=dt.date.fromisoformat(params["as_of"]),
-            dry_run=dry_run,
-            mark_leavers=bool(params.get("mark_leavers", True)),
-            progress=report,
-        )
-    found = changes.by_detail()
-    counts = {
-        "joiners": found["joiner"],
-        "movers": found["mover"],
-        "updated": found["updated"],
-        "leavers": found["leaver"],
-        "rejoined": found["rejoined"],
-        "unchanged": changes.unchanged,
-    }
-    counted = _(
-        "%(joiners)s joiners, %(movers)s movers, %(updated)s updated, %(leavers)s leavers, "
-        "%(rejoined)s rejoined, %(unchanged)s unchanged"
-    ) % {key: number_format(value, force_grouping=True) for key, value in counts.items()}
-    if dry_run:
-        summary = _("Checked, nothing changed: %(s)s") % {"s": counted}
-    else:
-        summary = _("Applied: %(s)s") % {"s": counted}
-    return JobOutcome(
-        summary=summary,
-        details={"counts": counts, "dry_run": dry_run},
-        file_name=f"hr-changes-{params['as_of']}{'-check' if dry_run else ''}.csv",
-        file_content=write_csv(["employee_number", "change"], changes.change_rows()),
+        upload=upload,
+        dry_run=dry_run,
+        return_url=reverse("organisation:people-import"),
+        as_of=as_of,
+        mark_leavers=mark_leavers,
     )

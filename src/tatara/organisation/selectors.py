@@ -41,3 +41,41 @@ def tree(*, viewer: Any, action: str = "organisation.view") -> list[OrgUnit]:
 
     walk(None)
     return ordered
+
+
+def setup_panel(user: Any) -> Any:
+    """The first steps of a real installation, on the dashboard of the one who may take them
+    (the administrator), while no organisation unit exists (README, "A real installation")."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from tatara.core.dashboard import Panel, Task
+    from tatara.core.permissions import can
+
+    if OrgUnit.objects.exists() or not can(user, "organisation.manage"):
+        return None
+    you = _("You")
+    steps = [
+        (
+            _("1. Import the organisation units: the group, its companies, divisions and sites"),
+            reverse("organisation:import", args=["units"]),
+        ),
+        (
+            _("2. Create the people who sign in (Django admin → Users)"),
+            reverse("admin:auth_user_add"),
+        ),
+        (_("3. Import their role grants"), reverse("organisation:import", args=["roles"])),
+        (
+            _("4. Import the HR master: the employees and their units"),
+            reverse("organisation:people-import"),
+        ),
+        (
+            _("5. Open the fiscal year, or import a CSR table exported elsewhere"),
+            reverse("cycle:open-year"),
+        ),
+    ]
+    return Panel(
+        title=_("Set up your group"),
+        tasks=[Task(title=title, url=url, who=you) for title, url in steps],
+        summary=[(_("No organisation unit exists yet: start here."), "")],
+    )

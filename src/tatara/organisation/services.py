@@ -10,13 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tatara.core.audit import record_event, stamp
-from tatara.core.permissions import ALL, allowed_units, forget_grants, require
+from tatara.core.permissions import ALL, allowed_units, forget_grants, require, require_whole_group
 from tatara.organisation.models import OrgUnit, RoleAssignment
-
-
-def _require_whole_tree(actor: Any) -> None:
-    if allowed_units(actor, "organisation.manage") is not ALL:
-        raise PermissionDenied("not allowed: organisation.manage")
 
 
 def _require_subtree(actor: Any, unit: OrgUnit) -> None:
@@ -51,7 +46,7 @@ def create_unit(
     name_ja: str = "",
 ) -> OrgUnit:
     if parent is None:
-        _require_whole_tree(actor)
+        require_whole_group(actor, "organisation.manage")
     else:
         require(actor, "organisation.manage", parent)
     unit = OrgUnit(

@@ -194,6 +194,8 @@ def _apply_unit(record: Record, context: ImportContext) -> None:
 
 UNITS = ImportSpec(
     what="units",
+    name="organisation.units_import",
+    label=gettext_lazy("organisation units"),
     action=MANAGE,
     columns=UNIT_COLUMNS,
     apply_row=_apply_unit,
@@ -312,6 +314,8 @@ def _apply_role(record: Record, context: ImportContext) -> None:
 
 ROLES = ImportSpec(
     what="roles",
+    name="organisation.roles_import",
+    label=gettext_lazy("role grants"),
     action=MANAGE,
     columns=ROLE_COLUMNS,
     apply_row=_apply_role,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tatara.organisation import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("people/", views.people_list, name="people"),
     path("people/import/", views.people_import, name="people-import"),
+    re_path(r"^(?P<what>units|roles)/import/$", views.structure_import, name="import"),
+    re_path(r"^(?P<what>units|roles)/export/$", views.structure_export, name="export"),
 ]

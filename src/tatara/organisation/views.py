@@ -3,13 +3,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tatara.core.audit import trail_for
-from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can
-from tatara.organisation import hr_import, selectors
+from tatara.core.tabular import FORMATS
+from tatara.core.tabular.api import download
+from tatara.core.tabular.pages import import_page
+from tatara.organisation import selectors, structure_io
 from tatara.organisation.forms import PeopleImportForm
 
 
@@ -56,26 +60,63 @@ def people_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organisation/people.html", {"page": page, "query": query})
 
 
+def _crumbs() -> list[tuple[str, str]]:
+    return [(reverse("organisation:tree"), _("Organisation"))]
+
+
 @require_http_methods(["GET", "POST"])
 def people_import(request: HttpRequest) -> HttpResponse:
     """Upload an HR master file: it is stored with a background job, which checks (and, unless
     "check only" is ticked, applies) it; the job's page shows the progress and the outcome."""
-    if not can(request.user, "organisation.manage"):
-        raise PermissionDenied
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = hr_import.start_people_import(
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            as_of=form.cleaned_data["as_of"],
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        return redirect("job", pk=job.pk)
-    return render(
+    return import_page(
         request,
-        "organisation/people_import.html",
-        {
-            "form": form,
-            "recent_jobs": recent_jobs(viewer=request.user, kind=hr_import.JOB_KIND),
-        },
+        "tatara.organisation.hr_import.PEOPLE",
+        title=_("Import the HR master file"),
+        crumbs=_crumbs(),
+        intro=_(
+            "Everyone in the file is employed on the file's date; people in your scope missing "
+            "from it are recorded as leavers, and their sign-in and roles end."
+        ),
+        form_class=PeopleImportForm,
+        options=lambda data: {"as_of": data["as_of"]},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def structure_import(request: HttpRequest, what: str) -> HttpResponse:
+    """Upload the organisation tree (units) or the role grants (roles)."""
+    if what == "units":
+        title = _("Import organisation units")
+        intro = _(
+            "A unit is matched by its code: a new code is a new unit, a known one takes the "
+            "file's values (renamed, moved, joined or left the group) with its history kept. "
+            "Units the file leaves out stay as they are."
+        )
+    else:
+        title = _("Import role grants")
+        intro = _(
+            "One grant a row: a role on a unit, with or without the units below it; "
+            "active “no” revokes it. Grants the file leaves out stay."
+        )
+    return import_page(
+        request,
+        f"tatara.organisation.structure_io.{what.upper()}",
+        title=title,
+        crumbs=_crumbs(),
+        intro=intro,
+        exports=[
+            (f"{reverse('organisation:export', args=[what])}?format={fmt}", label)
+            for fmt, label in (("xlsx", "Excel (.xlsx)"), ("csv", "CSV"))
+        ],
+    )
+
+
+@require_GET
+def structure_export(request: HttpRequest, what: str) -> HttpResponse:
+    """The units or grants in the viewer's scope, in their import's columns."""
+    if not can(request.user, "organisation.view"):
+        raise PermissionDenied
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    return download(*structure_io.export(what, viewer=request.user, fmt=fmt))

@@ -113,6 +113,10 @@ class ImportSpec:
     action: str  # the permission the importer needs (the gate: core.permissions.require)
     columns: tuple[Column, ...]
     apply_row: RowFunction
+    name: str = ""  # "<area>.<what>_import": the kind of its background jobs
+    label: Any = ""  # what the file is, for people: "HR master", "organisation units"
+    # the run's own settings a job stores (JSON) and gives back: name → "date" | "bool" | "str"
+    option_types: dict[str, str] = field(default_factory=dict)
     key: str | None = None  # a column whose values must be unique within the file
     check: Callable[[list[Record], ImportContext], Iterable[CellError]] | None = None
     before: Callable[[ImportContext], None] | None = None

@@ -6,11 +6,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, REMOVED)
 SAMPLE_SIZE = 10  # changed rows of each kind kept for a dry run's report
+
+
+def _n(number: int) -> str:
+    return number_format(number, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -81,20 +86,20 @@ class ImportCounts:
         words instead ("file: 2 joiners, 1 movers, ..., 2 unchanged")."""
         if self.detail_labels:
             found = Counter(c.detail for c in self.changes)
-            parts = [f"{found[d]} {label}" for d, label in self.detail_labels.items()]
-            parts.append(_("%(n)d unchanged") % {"n": self.unchanged})
+            parts = [f"{_n(found[d])} {label}" for d, label in self.detail_labels.items()]
+            parts.append(_("%(n)s unchanged") % {"n": _n(self.unchanged)})
             text = f"{self.file}: {', '.join(parts)}"
         else:
             text = _(
-                "%(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged"
+                "%(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
             ) % {
                 "file": self.file,
-                "created": self.created,
-                "updated": self.updated,
-                "unchanged": self.unchanged,
+                "created": _n(self.created),
+                "updated": _n(self.updated),
+                "unchanged": _n(self.unchanged),
             }
             if self.removed:
-                text += _(", %(removed)d removed") % {"removed": self.removed}
+                text += _(", %(removed)s removed") % {"removed": _n(self.removed)}
         text += self.details()
         if self.dry_run:
             text += _(" (dry run: nothing was stored)")

@@ -39,7 +39,7 @@ class Command(BaseCommand):
     def verbs(self) -> dict[str, Verb]:
         return {
             "evaluate": Verb(
-                "every target of a fiscal year with actual, achievement (%) and rating (1-3)",
+                "every target of a fiscal year with actual, achievement (%%) and rating (1-3)",
                 self.evaluate_arguments,
                 self.evaluate,
             ),

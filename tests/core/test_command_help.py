@@ -1,0 +1,32 @@
+"""Every `tatara` verb of the project answers `--help`, its sub-verbs too (a stray '%' in a help
+text made `tatara kpi --help` crash)."""
+
+import argparse
+
+import pytest
+from django.core.management import get_commands, load_command_class
+
+PROJECT = sorted(
+    (name, app) for name, app in get_commands().items() if str(app).startswith("tatara.")
+)
+
+
+def _parsers(parser: argparse.ArgumentParser):
+    yield parser
+    for action in parser._actions:  # argparse offers no public way to walk its verbs
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_the_project_has_its_commands():
+    names = {name for name, _app in PROJECT}
+    assert {"cycle", "kpi", "emissions", "export-control", "screening", "organisation"} <= names
+
+
+@pytest.mark.parametrize(("name", "app"), PROJECT)
+def test_every_verb_answers_help(name, app):
+    command = load_command_class(app, name)
+    parser = command.create_parser("tatara", name)
+    helps = [p.format_help() for p in _parsers(parser)]
+    assert all(text.startswith("usage: ") for text in helps)
