@@ -218,6 +218,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Finished jobs keep their uploaded input and result files this long, then lose them.
+TATARA_JOB_FILE_RETENTION_DAYS = int(os.environ.get("TATARA_JOB_FILE_RETENTION_DAYS", "30"))
 # The largest file an import takes (core.tabular): refused with both sizes named above it.
 TATARA_UPLOAD_MAX_BYTES = int(float(os.environ.get("TATARA_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
 

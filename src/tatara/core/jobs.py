@@ -22,6 +22,7 @@ the row keeps the state at start and end. See docs/decisions/0008-background-job
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -283,7 +284,35 @@ def execute(job_id: int) -> str:
         finally:
             _forget_progress(job.pk)
     logger.info("job %s (%s) %s", job.pk, job.kind, job.status)
+    try:
+        purge_files()
+    except Exception:  # a file that cannot be removed now is removed after a later job
+        logger.exception("removing old job files failed")
     return str(job.status)
+
+
+def retention_days() -> int:
+    """How long a finished job keeps its files (settings.TATARA_JOB_FILE_RETENTION_DAYS)."""
+    return int(getattr(settings, "TATARA_JOB_FILE_RETENTION_DAYS", 30))
+
+
+def purge_files(*, days: int | None = None, now: Any = None) -> int:
+    """Delete the uploaded input and the result file of every job that finished more than
+    `days` (default `retention_days()`) ago (an HR master, a customer list: personal data no one needs once
+    imported); the job itself, its counts and errors stay. Runs after every job; `tatara
+    jobs purge-files` runs it by hand. Returns the number of files deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days() if days is None else days)
+    old = Job.objects.filter(finished_at__lt=cutoff).filter(~Q(input_file="") | ~Q(result_file=""))
+    deleted = 0
+    for job in old.only("pk", "input_file", "result_file", "result"):
+        for name in ("input_file", "result_file"):
+            stored = getattr(job, name)
+            if stored:
+                stored.delete(save=False)
+                deleted += 1
+        job.result = {**(job.result or {}), "files_deleted": timezone.now().isoformat()}
+        job.save(update_fields=["input_file", "result_file", "result"])
+    return deleted
 
 
 def _finish(
