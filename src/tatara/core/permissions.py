@@ -13,7 +13,6 @@ unit, optionally with all of its descendants. Nothing is allowed unless a grant 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -39,9 +38,11 @@ class Grant:
 
 
 def role_allows(role: str, action: str) -> bool:
-    from tatara.organisation.roles import ROLE_PERMISSIONS
+    """Whether `role` grants `action` (organisation/roles.py: its patterns, and the areas that
+    opted the role in to wildcard patterns)."""
+    from tatara.organisation.roles import ROLE_PERMISSIONS, pattern_allows
 
-    return any(fnmatchcase(action, pattern) for pattern in ROLE_PERMISSIONS.get(role, ()))
+    return any(pattern_allows(role, pattern, action) for pattern in ROLE_PERMISSIONS.get(role, ()))
 
 
 def grants_of(user: Any) -> list[Grant]:

@@ -7,6 +7,8 @@ Verbs used across areas:
   manage   configure the area: plans, imports, year transitions, role grants
 """
 
+from fnmatch import fnmatchcase
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +49,33 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: ("*.view", "*.export"),
     Role.EMPLOYEE: ("self.view",),
 }
+
+
+# The areas a role's wildcard patterns ("*.view", "*") reach, each with the roles it names
+# (issue 10): an area opts its roles in. An action of an area not listed — a new one, the
+# hotline say — is granted only by a pattern that names the area (`hotline.view`), so adding an
+# area never hands its records to the auditor or a company officer by accident.
+_EVERY_ROLE = frozenset(Role.values)
+WILDCARD_AREAS: dict[str, frozenset[str]] = {
+    "cycle": _EVERY_ROLE,
+    "kpis": _EVERY_ROLE,
+    "emissions": _EVERY_ROLE,
+    "export_control": _EVERY_ROLE,
+    "screening": _EVERY_ROLE,
+    "organisation": _EVERY_ROLE,
+    "fiscal": _EVERY_ROLE,
+    "self": _EVERY_ROLE,
+}
+
+
+def pattern_allows(role: str, pattern: str, action: str) -> bool:
+    """Whether one of `role`'s patterns grants `action`: a pattern that names the area
+    ("export_control.*", "screening.view") as written; a wildcard over areas ("*.view", "*")
+    only in an area that named the role in WILDCARD_AREAS."""
+    if not fnmatchcase(action, pattern):
+        return False
+    area = action.partition(".")[0]
+    pattern_area = pattern.partition(".")[0]
+    if any(c in pattern_area for c in "*?["):
+        return role in WILDCARD_AREAS.get(area, frozenset())
+    return True
