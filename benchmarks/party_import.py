@@ -22,7 +22,7 @@ Timed, in this order (each a full `record_import.import_records` call as the off
 
 Baselines in the same run: `Party.objects.bulk_create` of the same rows (no gate, no
 screening, no history, no events; rolled back), and screening every name alone against the
-index (`service.screen_with`, no database).
+index (`name_screening.screen_with`, no database).
 
     .venv/bin/python benchmarks/party_import.py            # 5,000 parties, SDN + UN
     .venv/bin/python benchmarks/party_import.py --quick    # 500 parties, UN only
@@ -213,13 +213,13 @@ def bulk_baseline(data: bytes, unit: Any) -> float:
 def screen_only(data: bytes) -> float:
     from tatara.core.tabular import read_table
     from tatara.export_control.record_columns import split_list
-    from tatara.screening import service
+    from tatara.screening import name_screening
 
-    current = service.active()
+    current = name_screening.active()
     started = time.perf_counter()
     for row in read_table(io.BytesIO(data), name="parties.csv").rows:
         for name in [row.text("name"), *split_list(row.text("aliases"))]:
-            service.screen_with(current, name, kind=row.text("party_kind"), limit=10)
+            name_screening.screen_with(current, name, kind=row.text("party_kind"), limit=10)
     return time.perf_counter() - started
 
 
@@ -241,10 +241,10 @@ def main() -> None:
         log(f"  lists: {names:,} names loaded in {time.perf_counter() - t0:.1f} s")
         from tatara.export_control import party_screening, record_import
         from tatara.export_control.models import Party
-        from tatara.screening import service
+        from tatara.screening import name_screening
 
         t0 = time.perf_counter()
-        service.active()
+        name_screening.active()
         log(f"  screening index: built in {time.perf_counter() - t0:.1f} s")
         officer, company_a, company_b, company_c = world()
         data = party_file(rows, list_names(2000))

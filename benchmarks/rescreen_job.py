@@ -15,7 +15,7 @@ list load, against a real party master stored in the database:
    affected ones in full with their open transactions, writing runs and audit events.
 
 Baseline in the same run: what re-screening without the diff means — every party read from
-the database and screened against the whole active index (`screening.service.screen_with`,
+the database and screened against the whole active index (`screening.name_screening.screen_with`,
 no writes). Target: 100,000 parties re-screened after a list update in under 2 minutes.
 
     .venv/bin/python benchmarks/rescreen_job.py             # 100,000 parties, PostgreSQL
@@ -133,10 +133,12 @@ def store_parties(count: int) -> tuple[Any, int, int]:
 def load(path: Path) -> Any:
     from tatara.core.permissions import SystemActor
     from tatara.export_control import rescreen
-    from tatara.screening import service
+    from tatara.screening import name_screening
     from tatara.screening.services import load_list
 
-    service.unregister_rescreen(rescreen.on_list_update)  # the job is timed below, not queued
+    name_screening.unregister_rescreen(
+        rescreen.on_list_update
+    )  # the job is timed below, not queued
     started = time.perf_counter()
     version = load_list(actor=SystemActor("benchmark"), source="ofac-sdn", path=path)
     log(
@@ -149,17 +151,17 @@ def load(path: Path) -> Any:
 def baseline() -> tuple[float, int]:
     """Every party screened against the whole active index (read from the database)."""
     from tatara.export_control.models import Party
-    from tatara.screening import service
+    from tatara.screening import name_screening
 
     started = time.perf_counter()
-    current = service.active()
+    current = name_screening.active()
     alerts = 0
     rows = Party.objects.order_by("pk").values_list(
         "name", "aliases", "country", "date_of_birth", "party_kind"
     )
     for name, aliases, country, birth, kind in rows.iterator(chunk_size=2000):
         for each in [name, *(aliases or [])]:
-            result = service.screen_with(
+            result = name_screening.screen_with(
                 current, each, country=country or None, birth_date=birth or None, kind=kind
             )
             alerts += bool(result.alerts)
@@ -208,12 +210,12 @@ def scenario(name: str, update: Path, count: int, use_sqlite: bool) -> dict[str,
         from tatara.core.models import AuditEvent
         from tatara.export_control import rescreen
         from tatara.export_control.models import ScreeningRun
-        from tatara.screening import service
+        from tatara.screening import name_screening
 
         load(SDN_OLD)
         _unit, parties, listed = store_parties(count)
         version = load(update)
-        service.clear_cache()
+        name_screening.clear_cache()
         progress: list[tuple[int, int, str]] = []
         events_before = AuditEvent.objects.count()
         started = time.perf_counter()
@@ -230,7 +232,7 @@ def scenario(name: str, update: Path, count: int, use_sqlite: bool) -> dict[str,
             f"{AuditEvent.objects.count() - events_before:,} audit events written; "
             f"{len(progress):,} progress reports"
         )
-        service.clear_cache()
+        name_screening.clear_cache()
         full_seconds, alerts = baseline()
         log(
             f"baseline: every party against the whole index in {full_seconds:.1f} s "

@@ -4,7 +4,7 @@ Reads OFAC SDN 2024-01-08 (with alt.csv) and then SDN 2024-05-03 through the pro
 parsers, computes the diff between them as a load does (entry ids and fingerprints:
 1,256 added, 112 removed, ~9,900 changed), and re-screens 100,000 synthetic parties two ways:
 
-* ours: `tatara.screening.service.rescreen_against_change` — an index of only what the update
+* ours: `tatara.screening.name_screening.rescreen_against_change` — an index of only what the update
   can turn into a new hit (added entries, and changed entries that gained a name or changed
   kind, countries or dates of birth), every party screened against it; changed entries that
   only lost names are checked only for the parties that already hit them, and existing hits
@@ -91,7 +91,7 @@ def typo(name: str, rnd: random.Random) -> str:
 
 
 def make_parties(count: int, old: dict[str, Any], new: dict[str, Any], diff: Any) -> list[Any]:
-    from tatara.screening.service import PartyQuery
+    from tatara.screening.name_screening import PartyQuery
 
     rnd = random.Random(SEED)
     people = [row for path in NEGATIVES for row in csv.DictReader(path.open(encoding="utf-8"))]
@@ -141,7 +141,7 @@ def cold() -> None:
 def run(
     title: str, old: dict[str, Any], new: dict[str, Any], diff: Any, parties: list[Any]
 ) -> dict[str, Any]:
-    from tatara.screening import service
+    from tatara.screening import name_screening
     from tatara.screening.matching import ALERT_THRESHOLD, MatchIndex, MatchRecord
 
     log(
@@ -151,7 +151,7 @@ def run(
     cold()
     started = time.perf_counter()
     wanted = set(diff.added) | set(diff.changed)
-    change = service.ListChange(
+    change = name_screening.ListChange(
         source=SOURCE,
         version_id=None,
         diff=diff,
@@ -169,7 +169,7 @@ def run(
         f"built in {t_index:.1f} s"
     )
     t0 = time.perf_counter()
-    outcome = service.rescreen_against_change(change, parties)
+    outcome = name_screening.rescreen_against_change(change, parties)
     t_screen = time.perf_counter() - t0
     ours = t_index + t_screen
     alerts = sum(1 for r in outcome.hits.values() if r.alerts)

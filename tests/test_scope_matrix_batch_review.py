@@ -21,10 +21,10 @@ from rest_framework.authtoken.models import Token
 
 from tatara.core.models import AuditEvent
 from tatara.organisation.roles import Role
-from tatara.screening import batch, service
+from tatara.screening import batch, name_screening
 from tatara.screening import batch_review as review
 from tatara.screening.models import BatchAlert
-from tatara.screening.service import HitView, ScreeningResult
+from tatara.screening.name_screening import HitView, ScreeningResult
 
 ROLES = (
     "anon",
@@ -91,7 +91,7 @@ def stored_batch(unit: Any, decider: Any) -> dict[str, int]:
     for n in (2, 3):
         party = batch.Party(n, f"Customer {n} {marker(code)}", "CN", None, None)
         hit = HitView(0.95, 0.95, "un", "UN", f"X.{n}", None, "Listed Name", "entity", (), ())
-        result = ScreeningResult(party.name, (hit,), service.outcome_of([hit]), (1,))
+        result = ScreeningResult(party.name, (hit,), name_screening.outcome_of([hit]), (1,))
         rows.append(batch.RowResult(party, result))
     stored = review.store_batch(
         actor=decider,

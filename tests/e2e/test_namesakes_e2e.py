@@ -20,7 +20,7 @@ from tatara.core.jobs import execute
 from tatara.export_control import services
 from tatara.organisation.choices import UnitKind
 from tatara.organisation.roles import Role
-from tatara.screening import batch, service
+from tatara.screening import batch, name_screening
 from tatara.screening.models import BatchScreening
 from tatara.screening.services import load_list
 
@@ -39,7 +39,7 @@ def setup(tmp_path: Path) -> dict[str, Any]:
     path = tmp_path / "watch.csv"
     path.write_text(WATCH_LIST, encoding="utf-8")
     load_list(actor=f.SYSTEM, source="custom", path=path)
-    service.clear_cache()
+    name_screening.clear_cache()
     return {"company": company, "officer": officer}
 
 

@@ -20,7 +20,7 @@ from tatara.core.permissions import SystemActor
 from tatara.export_control import rescreen, services
 from tatara.export_control.models import Party, Transaction
 from tatara.organisation.roles import Role
-from tatara.screening import service
+from tatara.screening import name_screening
 from tatara.screening.models import ClearedMatch
 from tatara.screening.services import load_list
 
@@ -36,12 +36,12 @@ def watch(db: None, tmp_path: Path) -> Any:
         path = tmp_path / f"list-{len(list(tmp_path.glob('list-*')))}.csv"
         path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
         version = load_list(actor=SystemActor("test"), source=source, path=path)
-        service.clear_cache()
+        name_screening.clear_cache()
         return version
 
     load(VOLKOV)
     yield load
-    service.clear_cache()
+    name_screening.clear_cache()
 
 
 @pytest.fixture

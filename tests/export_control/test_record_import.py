@@ -623,17 +623,19 @@ def test_a_party_code_is_unique_in_its_unit_when_given(world, eco, alpha):
 
 
 def test_an_import_takes_the_screening_index_once(eco, alpha, monkeypatch):
-    from tatara.screening import service
+    from tatara.screening import name_screening
     from tatara.screening.matching import MatchIndex
 
     taken = []
-    index = service.ActiveIndex(key=((1, ""),), index=MatchIndex.build(RECORDS), list_names={})
+    index = name_screening.ActiveIndex(
+        key=((1, ""),), index=MatchIndex.build(RECORDS), list_names={}
+    )
 
     def active():
         taken.append(1)
         return index
 
-    monkeypatch.setattr(service, "active", active)
+    monkeypatch.setattr(name_screening, "active", active)
     text = "code,name\n" + "".join(f"P-{n},Party number {n}\n" for n in range(20))
     text += "P-X,Rosoboronexport\n"
     result = record_import.import_records("parties", upload(text), actor=eco, unit=alpha)

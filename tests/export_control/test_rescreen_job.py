@@ -16,7 +16,7 @@ from tatara.core.models import AuditEvent, Job, JobStatus
 from tatara.export_control import rescreen, services
 from tatara.export_control.models import ScreeningRun, Transaction
 from tatara.organisation.roles import Role
-from tatara.screening import service as screening_service
+from tatara.screening import name_screening as screening_service
 from tatara.screening.services import load_list
 
 WATCH = "id,name,aliases,country,date_of_birth,identifier,note,kind\n"

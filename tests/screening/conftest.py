@@ -12,7 +12,7 @@ from django.db import transaction
 
 from screening.lists_data import CUSTOM_CSV, EU_XML, METI_CSV, UN_XML
 from tatara.core.permissions import SystemActor
-from tatara.screening import service, services
+from tatara.screening import name_screening, services
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +20,10 @@ def un(django_db_setup: None, django_db_blocker: Any) -> Any:
     """The real UN list, loaded once for the module and rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         version = services.load_list(actor=SystemActor("test"), source="un", path=UN_XML)
-        service.clear_cache()
+        name_screening.clear_cache()
         yield version
         transaction.set_rollback(True)
-    service.clear_cache()
+    name_screening.clear_cache()
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from tatara.core.jobs import execute
 from tatara.core.models import AuditEvent, Job
 from tatara.core.permissions import SystemActor
 from tatara.organisation.roles import Role
-from tatara.screening import batch, service
+from tatara.screening import batch, name_screening
 from tatara.screening import batch_review as review
 from tatara.screening.models import BatchAlert, BatchScreening
-from tatara.screening.service import HitView, ScreeningResult
+from tatara.screening.name_screening import HitView, ScreeningResult
 
 SYSTEM = SystemActor("test")
 INPUT = (
@@ -63,7 +63,7 @@ def made_batch(world: Any, actor: Any, scores: list[float], unit: str = "alpha")
     for n, score in enumerate(scores, 2):
         party = batch.Party(n, f"Name {n}", None, None, None)
         views = (hit(score, f"X.{n}"),)
-        result = ScreeningResult(party.name, views, service.outcome_of(views), (1,))
+        result = ScreeningResult(party.name, views, name_screening.outcome_of(views), (1,))
         rows.append(batch.RowResult(party, result))
     return review.store_batch(
         actor=actor,

@@ -24,7 +24,7 @@ from tatara.core.jobs import execute
 from tatara.core.models import AuditEvent, Job
 from tatara.core.permissions import SystemActor
 from tatara.organisation.roles import Role
-from tatara.screening import batch, namesakes, service
+from tatara.screening import batch, name_screening, namesakes
 from tatara.screening import batch_review as review
 from tatara.screening.models import BatchScreening, ClearedMatch, ListEntry
 from tatara.screening.services import load_list
@@ -46,12 +46,12 @@ def watch(db: None, tmp_path: Path) -> Any:
         path = tmp_path / f"watch-{len(list(tmp_path.glob('watch-*')))}.csv"
         path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
         version = load_list(actor=SystemActor("test"), source="custom", path=path)
-        service.clear_cache()
+        name_screening.clear_cache()
         return version
 
     load(VOLKOV, SIDOROV)
     yield load
-    service.clear_cache()
+    name_screening.clear_cache()
 
 
 @pytest.fixture

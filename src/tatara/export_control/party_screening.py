@@ -6,7 +6,7 @@ The screener is a parameter everywhere: any callable
 
 whose result has `.hits` (each with score, list source and name, list_entry_id, entry pk,
 matched_name, programmes, reasons), `.outcome` ("clear" | "review" | "strong") and
-`.list_versions`. The default imports `tatara.screening.service.screen_name` when first
+`.list_versions`. The default imports `tatara.screening.name_screening.screen_name` when first
 called, so this area does not depend on the screening service at import time. Tests pass a
 screener built over a few hand-made records (see tests/export_control/screeners.py).
 
@@ -41,7 +41,7 @@ OUTCOME_RANK = {"clear": 0, "review": 1, "strong": 2}
 
 
 def default_screener(name: str, **kwargs: Any) -> Any:
-    from tatara.screening.service import screen_name  # type: ignore[import-not-found,unused-ignore]
+    from tatara.screening.name_screening import screen_name  # type: ignore[import-not-found,unused-ignore]
 
     return screen_name(name, **kwargs)
 
@@ -161,7 +161,7 @@ def snapshot_screener() -> Screener:
     taken: list[Any] = []
 
     def screen(name: str, **kwargs: Any) -> Any:
-        from tatara.screening.service import (  # type: ignore[import-not-found,unused-ignore]
+        from tatara.screening.name_screening import (  # type: ignore[import-not-found,unused-ignore]
             active,
             screen_with,
         )

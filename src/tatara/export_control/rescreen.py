@@ -1,7 +1,7 @@
 """Re-screening after a list update, as a background job.
 
 `connect()` (called from AppConfig.ready) registers `on_list_update` with the screening
-service (`tatara.screening.service.register_rescreen`). After a list load commits, the
+service (`tatara.screening.name_screening.register_rescreen`). After a list load commits, the
 service calls it with the load's `ListChange`; it queues the job `export_control.rescreen`
 (runner `run_rescreen`), started by the system actor `system:list-update` on the group's
 root unit, so that the load itself stays fast and the work shows its progress on the job's
@@ -10,7 +10,7 @@ page (linked from the list version's page and the review queue).
 The job, in two steps:
 1. Which parties could be affected: every party's name and aliases (with country, date of
    birth and kind) are screened against ONLY what the update added or changed, by the
-   screening service (`service.rescreen_against_change`: a small index of the diff), which
+   screening service (`name_screening.rescreen_against_change`: a small index of the diff), which
    also reports the parties whose stored hits name a removed entry or a changed one they no
    longer match. For 100,000 parties this takes seconds (benchmarks/rescreening.py).
    Cleared namesakes (decision 0019) are honoured: a party is checked once per company whose
@@ -49,7 +49,7 @@ from tatara.export_control.reasons import list_name, render_english
 if TYPE_CHECKING:
     from tatara.core.jobs import JobOutcome, Reporter
     from tatara.core.models import Job
-    from tatara.screening.service import ListChange
+    from tatara.screening.name_screening import ListChange
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def as_change(
 ) -> ListChange:
     """A screening `ListChange` from a diff and the new records of its added/changed entries
     (a load's change is passed through as it is)."""
-    from tatara.screening.service import ListChange
+    from tatara.screening.name_screening import ListChange
 
     if isinstance(diff, ListChange):
         return diff
@@ -82,8 +82,8 @@ def _party_queries(source: str, companies: Mapping[int, int]) -> Iterator[Any]:
     applies to it (its own and that of each open transaction it is on), key (party pk,
     company pk), with what that company cleared it against before on this list."""
     from tatara.screening.models import ClearedMatch
+    from tatara.screening.name_screening import PartyQuery
     from tatara.screening.namesakes import PARTY, Subject
-    from tatara.screening.service import PartyQuery
 
     used_in: dict[int, set[int]] = defaultdict(set)
     links = TransactionParty.objects.filter(transaction__shipped_on=None).values_list(
@@ -135,8 +135,8 @@ def affected_parties(
 ) -> dict[int, set[int]]:
     """Party pk → the companies for which the change could alter its screening (see the
     module docstring)."""
+    from tatara.screening.name_screening import rescreen_against_change
     from tatara.screening.namesakes import companies_by_unit
-    from tatara.screening.service import rescreen_against_change
 
     total = Party.objects.count()
     message = _("Checking parties against the list update")
@@ -268,7 +268,7 @@ def run_rescreen(*, job: Job, report: Reporter) -> JobOutcome:
     """The job's runner: re-screen after the list version `params.list_version` was loaded."""
     from tatara.core.jobs import JobOutcome
     from tatara.screening.models import ListVersion
-    from tatara.screening.service import ListChange
+    from tatara.screening.name_screening import ListChange
 
     version = ListVersion.objects.select_related("screening_list").get(
         pk=job.params["list_version"]
@@ -316,7 +316,7 @@ def on_list_update(change: ListChange) -> None:
 
 def connect() -> None:
     from tatara.core.jobs import register_wording
-    from tatara.screening.service import register_rescreen
+    from tatara.screening.name_screening import register_rescreen
 
     register_rescreen(on_list_update)
     register_wording(JOB_KIND, wording)

@@ -25,7 +25,7 @@ from tatara.core.models import Job
 from tatara.core.permissions import can
 from tatara.core.tabular import ImportRejected
 from tatara.organisation.models import OrgUnit
-from tatara.screening import batch, namesakes, service
+from tatara.screening import batch, name_screening, namesakes
 from tatara.screening.choices import EntryKind
 from tatara.screening.models import ClearedMatch, ListVersion, ScreeningList
 
@@ -97,7 +97,7 @@ class ScreeningResultSerializer(serializers.Serializer[Any]):
     birth_date = serializers.CharField(allow_null=True)
     kind = serializers.CharField(allow_null=True)
     outcome = serializers.ChoiceField(
-        choices=list(service.OUTCOMES),
+        choices=list(name_screening.OUTCOMES),
         help_text="clear: no hit at the alert threshold; strong: the best hit ≥ 0.92 (clearing "
         "it needs a second approver); review: anything between.",
     )
@@ -203,7 +203,7 @@ class ScreenViewSet(GenericViewSet):
         form = ScreenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        result = service.screen_name(
+        result = name_screening.screen_name(
             data["name"],
             country=data.get("country") or None,
             birth_date=data.get("date_of_birth") or None,

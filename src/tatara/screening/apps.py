@@ -28,7 +28,7 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         # registers the list-changed receiver that hands updates to the re-screen callbacks
-        from tatara.screening import service  # noqa: F401
+        from tatara.screening import name_screening  # noqa: F401
         from tatara.screening.batch_views import register_dashboard
 
         register_dashboard()

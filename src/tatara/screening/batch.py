@@ -46,10 +46,10 @@ from tatara.core.tabular import (
     read_table,
     write_csv,
 )
-from tatara.screening import service
+from tatara.screening import name_screening
 from tatara.screening.matching import ALERT_THRESHOLD
+from tatara.screening.name_screening import CLEAR, HitView, ScreeningResult
 from tatara.screening.namesakes import NAME, Memory, Subject, company_of, memory_for
-from tatara.screening.service import CLEAR, HitView, ScreeningResult
 
 if TYPE_CHECKING:
     from tatara.core.jobs import JobOutcome, Reporter
@@ -179,12 +179,12 @@ def screen_parties(
 ) -> BatchResult:
     """Screen every party against the active lists (the index taken once for the batch);
     keeps the hits at or above the alert threshold, those cleared before (`memory`) marked."""
-    current = service.active()
+    current = name_screening.active()
     total = len(parties)
     message = _("Screening names")
     rows = []
     for done, party in enumerate(parties, 1):
-        result = service.screen_with(
+        result = name_screening.screen_with(
             current,
             party.name,
             country=party.country,
@@ -219,7 +219,7 @@ def output_rows(result: BatchResult, *, extra: bool = False) -> list[list[Any]]:
                     hit.source,
                     hit.list_entry_id,
                     hit.matched_name,
-                    "cleared_before" if hit.cleared_before else service.outcome_of([hit]),
+                    "cleared_before" if hit.cleared_before else name_screening.outcome_of([hit]),
                 ]
                 if extra:
                     line += ["; ".join(hit.programmes), "; ".join(hit.reasons)]

@@ -58,7 +58,7 @@ from tatara.core.permissions import require
 if TYPE_CHECKING:
     from tatara.organisation.models import OrgUnit
     from tatara.screening.models import ClearedMatch
-    from tatara.screening.service import ScreeningResult
+    from tatara.screening.name_screening import ScreeningResult
     from tatara.screening.sources import ListRecord
 
 NAME, PARTY = "name", "party"
@@ -216,7 +216,7 @@ class Memory:
     def apply(self, result: ScreeningResult, subject: Subject) -> ScreeningResult:
         """The result with each hit cleared before marked (`HitView.cleared_before`) and the
         outcome counted without them."""
-        from tatara.screening.service import outcome_of
+        from tatara.screening.name_screening import outcome_of
 
         if not self.keys or not result.hits:
             return result

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from tatara.core.jobs import jobs_about
 from tatara.core.permissions import can
-from tatara.screening import service
+from tatara.screening import name_screening
 from tatara.screening.forms import ScreenForm
 from tatara.screening.matching import ALERT_THRESHOLD, REPORT_THRESHOLD, STRONG_THRESHOLD
 from tatara.screening.models import ListEntry, ListVersion, ScreeningList
@@ -128,7 +128,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        result = service.screen_name(
+        result = name_screening.screen_name(
             data["name"],
             country=data["country"] or None,
             birth_date=data["date_of_birth"] or None,

@@ -12,16 +12,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tatara.core.permissions import SystemActor
-from tatara.screening import service, services
+from tatara.screening import name_screening, services
 from tatara.screening.matching import MatchIndex, MatchRecord
-from tatara.screening.service import ListChange, PartyQuery
+from tatara.screening.name_screening import ListChange, PartyQuery
 from tatara.screening.signals import ListDiff
 
 SYSTEM = SystemActor("test")
 
 
 def test_a_known_un_name_with_a_typo_is_a_strong_hit(un: Any, db: None) -> None:
-    result = service.screen_name("Germain Katnga", country="CD", birth_date="1978-04-28")
+    result = name_screening.screen_name("Germain Katnga", country="CD", birth_date="1978-04-28")
     assert result.outcome == "strong"
     best = result.best
     assert best is not None
@@ -40,22 +40,22 @@ def test_a_hit_view_carries_its_name_group() -> None:
         MatchRecord(f"k{i}", "un", f"QDe.{i}", ((name, "strong"),), "entity")
         for i, name in enumerate(names)
     )
-    views = [service.hit_view(h, {"un": "UN"}) for h in index.screen("Al-Aqsa Foundation")]
+    views = [name_screening.hit_view(h, {"un": "UN"}) for h in index.screen("Al-Aqsa Foundation")]
     assert [v.group for v in views] == [0, 0, 1]
     assert views[2].to_json()["group"] == 1
 
 
 def test_a_clean_name_is_clear(un: Any, db: None) -> None:
-    result = service.screen_name("Hanako Yamamoto", country="JP", kind="person")
+    result = name_screening.screen_name("Hanako Yamamoto", country="JP", kind="person")
     assert result.outcome == "clear"
     assert not result.alerts
     assert result.list_versions == (un.pk,)
 
 
 def test_the_index_is_cached_and_checked_with_one_query(un: Any, db: None) -> None:
-    first = service.active_index()
+    first = name_screening.active_index()
     with CaptureQueriesContext(connection) as queries:
-        again = service.active_index()
+        again = name_screening.active_index()
     assert again is first
     assert len(queries) == 1
     assert len(first) >= 4_000  # UN names (distinct per entry)
@@ -68,34 +68,36 @@ def test_the_cache_is_safe_with_threads(monkeypatch: pytest.MonkeyPatch) -> None
     calls = 0
     gate = threading.Event()
 
-    def build() -> service.ActiveIndex:
+    def build() -> name_screening.ActiveIndex:
         nonlocal calls
         calls += 1
         gate.wait(1.0)  # keep the lock a while so the other threads queue behind it
-        return service.ActiveIndex(key=((1, "x"),), index=MatchIndex.build([]), list_names={})
+        return name_screening.ActiveIndex(
+            key=((1, "x"),), index=MatchIndex.build([]), list_names={}
+        )
 
-    monkeypatch.setattr(service, "_build", build)
-    monkeypatch.setattr(service, "_active_key", lambda: ((1, "x"),))
-    service.clear_cache()
+    monkeypatch.setattr(name_screening, "_build", build)
+    monkeypatch.setattr(name_screening, "_active_key", lambda: ((1, "x"),))
+    name_screening.clear_cache()
     got: list[MatchIndex] = []
     threads = [
-        threading.Thread(target=lambda: got.append(service.active_index())) for _ in range(6)
+        threading.Thread(target=lambda: got.append(name_screening.active_index())) for _ in range(6)
     ]
     for t in threads:
         t.start()
     gate.set()
     for t in threads:
         t.join()
-    service.clear_cache()
+    name_screening.clear_cache()
     assert calls == 1
     assert len(got) == 6 and len({id(i) for i in got}) == 1
 
 
 def test_the_cache_is_rebuilt_after_a_new_version(un: Any, db: None, custom_csv: Path) -> None:
-    before = service.active()
-    assert not service.screen_name("Viktor Watchlisted").hits
+    before = name_screening.active()
+    assert not name_screening.screen_name("Viktor Watchlisted").hits
     version = services.load_list(actor=SYSTEM, source="custom", path=custom_csv)
-    after = service.active()
+    after = name_screening.active()
     assert after is not before
     assert set(after.version_ids) == {un.pk, version.pk}
     assert len(after.index) > len(before.index)
@@ -136,7 +138,7 @@ def test_rescreen_against_change_uses_only_the_diff() -> None:
         PartyQuery.of("c", "Vanya Sidorov", hits=[("ofac-sdn", "2"), ("ofac-sdn", "9")]),
         PartyQuery.of("d", "Hanako Yamamoto", hits=[("un", "QDi.001")]),
     ]
-    outcome = service.rescreen_against_change(change, parties)
+    outcome = name_screening.rescreen_against_change(change, parties)
     assert set(outcome.hits) == {"a", "b"}
     assert outcome.hits["a"].best.list_entry_id == "1"  # type: ignore[union-attr]
     assert outcome.hits["a"].list_versions == (7,)
@@ -147,7 +149,7 @@ def test_rescreen_against_change_uses_only_the_diff() -> None:
 
 def test_rescreen_callbacks_receive_the_change(un: Any, db: None, custom_csv: Path) -> None:
     received: list[ListChange] = []
-    service.register_rescreen(received.append)
+    name_screening.register_rescreen(received.append)
     try:
         with transaction.atomic():
             version = services.load_list(actor=SYSTEM, source="custom", path=custom_csv)
@@ -156,13 +158,13 @@ def test_rescreen_callbacks_receive_the_change(un: Any, db: None, custom_csv: Pa
         for _sid, hook, _robust in connection.run_on_commit[:]:
             hook()
     finally:
-        service.unregister_rescreen(received.append)
+        name_screening.unregister_rescreen(received.append)
     assert received, "callback not called"
     change = received[-1]
     assert change.source == "custom" and change.version_id == version.pk
     assert set(change.diff.added) == set(version.changes.added)
     assert set(change.new_records) == set(version.changes.added)
-    hits = service.rescreen_against_change(
+    hits = name_screening.rescreen_against_change(
         change, [PartyQuery.of(1, change.new_records[next(iter(change.new_records))].names[0][0])]
     )
     assert 1 in hits.hits

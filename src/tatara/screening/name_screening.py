@@ -1,16 +1,16 @@
 """Party screening for the rest of Tatara: one name against every active list, the index
 those screenings use, and re-screening after a list update.
 
-    from tatara.screening import service
+    from tatara.screening import name_screening
 
-    result = service.screen_name("Mohamed Ali", country="IR", birth_date="1965", kind="person")
+    result = name_screening.screen_name("Mohamed Ali", country="IR", birth_date="1965", kind="person")
     result.outcome            # "clear" | "review" | "strong"
     result.hits               # [HitView(score, source, list_name, list_entry_id, entry_pk, ...)]
     result.list_versions      # ids of the active versions screened against
 
-    @service.register_rescreen
-    def rescreen(change: service.ListChange) -> None:   # .version, .diff (and diff-like)
-        outcome = service.rescreen_against_change(change, parties)   # parties: PartyQuery
+    @name_screening.register_rescreen
+    def rescreen(change: name_screening.ListChange) -> None:   # .version, .diff (and diff-like)
+        outcome = name_screening.rescreen_against_change(change, parties)   # parties: PartyQuery
         outcome.hits      # party key -> ScreeningResult (hits on added/changed entries only)
         outcome.removed   # party key -> (source, entry id) of its existing hits now removed
         outcome.dropped   # party key -> existing hits on changed entries that no longer match
