@@ -31,7 +31,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
-        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularRedocView.as_view(url_name="api-schema", template_name="core/redoc.html")
+        ),
         name="api-docs",
     ),
 ]
