@@ -213,7 +213,7 @@ POST  /api/v1/initiatives/{initiative}/send-back/              B   | 401/403  20
 POST  /api/v1/initiatives/                                     A   | 401/403  201  403  403     403   403     403
 POST  /api/v1/initiatives/                                     B   | 401/403  201  403  403     403   403     403
 POST  /api/v1/kpis/observations/                               A   | 401/403  201  403  201     201   403     403
-POST  /api/v1/kpis/observations/                               B   | 401/403  201  403  403     403   403     403
+POST  /api/v1/kpis/observations/                               B   | 401/403  201  403  400     400   403     403
 POST  /api/v1/kpis/observations/{kpi_observation}/submit/      A   | 401/403  200  403  200     200   403     404
 POST  /api/v1/kpis/observations/{kpi_observation}/submit/      B   | 401/403  200  403  404     404   403     404
 POST  /api/v1/kpis/observations/{kpi_observation}/approve/     A   | 401/403  200  200  403     403   403     404

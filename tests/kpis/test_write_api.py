@@ -46,7 +46,13 @@ def test_record_converts_and_refuses_out_of_scope(client, world):
     body = response.json()
     assert body["status"] == "draft" and Decimal(body["value"]) == Decimal("1.5")
     assert body["original_unit"] == "kg" and body["org_unit"] == "alpha-div"
-    assert record(client, world, org_unit="bravo-div").status_code == 403
+    # a unit outside the caller's scope answers exactly like a unit that does not exist
+    outside = record(client, world, org_unit="bravo-div")
+    missing = record(client, world, org_unit="no-such-unit")
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["org_unit"] == [
+        m.replace("no-such-unit", "bravo-div") for m in missing.json()["org_unit"]
+    ]
     response = record(client, world, period="someday")
     assert response.status_code == 400 and "period" in response.json()
     response = record(client, world, unit="MWh")

@@ -235,6 +235,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON only: DRF's browsable HTML would render forms whose choices list related records
+    # (every unit, every round) to whoever opens an endpoint in a browser (issue 10).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     # `?format=` is ours (the table export), not DRF's renderer switch.

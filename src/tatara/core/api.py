@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,6 +19,44 @@ from rest_framework.viewsets import GenericViewSet
 from tatara.core import year_lock
 from tatara.core.models import FiscalYear, ReopeningStatus, YearReopening
 from tatara.core.permissions import can
+
+
+class ScopedRelatedMixin:
+    """A related-record field that offers and accepts only records the caller may `action`
+    (`<area>.view`): a code or id outside the caller's scope gets DRF's "does not exist",
+    exactly like one that does not exist; the services then check the right to act on what
+    the caller sees. Used by every writable serializer of a scoped model (issue 10)."""
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        self.scope_action = action
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is None:  # a serializer made without context would accept nothing
+            raise ImproperlyConfigured(
+                "a scoped field needs the request in its serializer's context "
+                '(Serializer(data=…, context={"request": request}))'
+            )
+        return queryset.visible_to(request.user, self.scope_action)
+
+
+class ScopedSlugField(ScopedRelatedMixin, serializers.SlugRelatedField):  # type: ignore[type-arg,unused-ignore]
+    """A scoped record by its code (an org unit by `code`)."""
+
+
+class ScopedPrimaryKeyField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg,unused-ignore]
+    """A scoped record by its id (a KPI collection round)."""
+
+
+def unit_field(action: str, **kwargs: Any) -> Any:
+    """An org unit by its code, among the units the caller may `action`."""
+    from tatara.organisation.models import OrgUnit
+
+    return ScopedSlugField(
+        slug_field="code", queryset=OrgUnit.objects.all(), action=action, **kwargs
+    )
 
 
 def service_errors(exc: Exception) -> exceptions.APIException:

@@ -15,12 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from tatara.core.api import ScopedViewSet, service_errors
+from tatara.core.api import ScopedViewSet, service_errors, unit_field
 from tatara.core.permissions import can
 from tatara.cycle import services, table_export
 from tatara.cycle.choices import Column, Rating
 from tatara.cycle.models import CycleYear, Initiative, Subject
-from tatara.organisation.models import OrgUnit
 
 
 class SubjectSerializer(serializers.ModelSerializer[Subject]):
@@ -57,7 +56,7 @@ class CycleYearSerializer(serializers.ModelSerializer[CycleYear]):
 class InitiativeSerializer(serializers.ModelSerializer[Initiative]):
     year = serializers.IntegerField(source="cycle.fiscal_year.year", read_only=True)
     subject = serializers.SlugRelatedField(slug_field="number", queryset=Subject.objects.all())
-    owner_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    owner_unit = unit_field("cycle.view")
     planned = serializers.ListField(child=serializers.CharField(), write_only=False)
     results = serializers.ListField(child=serializers.CharField(), read_only=True)
     next_planned = serializers.ListField(child=serializers.CharField(), required=False)
@@ -189,7 +188,7 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         responses=CycleYearSerializer,
     )
     def create(self, request: Request) -> Response:
-        body = OpenYearSerializer(data=request.data)
+        body = OpenYearSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             cycle = services.open_year(actor=request.user, year=body.validated_data["year"])
@@ -200,7 +199,7 @@ class FiscalYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(request=CycleYearChangeSerializer, responses=CycleYearSerializer)
     def partial_update(self, request: Request, year: str) -> Response:
         cycle = self.get_object()
-        body = CycleYearChangeSerializer(data=request.data)
+        body = CycleYearChangeSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:
@@ -313,14 +312,14 @@ class InitiativeViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """Approve the draft plan (cycle.approve); its drafter only with a `waiver`."""
-        body = ApproveSerializer(data=request.data)
+        body = ApproveSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         return self._run(services.approve_plan, waiver=body.validated_data.get("waiver", ""))
 
     @extend_schema(request=ItemsSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"])
     def plan(self, request: Request, pk: str) -> Response:
-        body = ItemsSerializer(data=request.data)
+        body = ItemsSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         return self._run(
             services.revise_plan,
@@ -331,7 +330,7 @@ class InitiativeViewSet(
     @extend_schema(request=ItemsSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"])
     def results(self, request: Request, pk: str) -> Response:
-        body = ItemsSerializer(data=request.data)
+        body = ItemsSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         return self._run(
@@ -344,7 +343,7 @@ class InitiativeViewSet(
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="propose-rating")
     def propose_rating(self, request: Request, pk: str) -> Response:
-        body = RatingSerializer(data=request.data)
+        body = RatingSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         if "rating" not in body.validated_data:
             raise serializers.ValidationError({"rating": "required"})
@@ -357,7 +356,7 @@ class InitiativeViewSet(
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-rating")
     def confirm_rating(self, request: Request, pk: str) -> Response:
-        body = RatingSerializer(data=request.data)
+        body = RatingSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         rating = body.validated_data.get("rating")
         return self._run(
@@ -370,7 +369,7 @@ class InitiativeViewSet(
     @extend_schema(request=RatingSerializer, responses=InitiativeSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str) -> Response:
-        body = RatingSerializer(data=request.data)
+        body = RatingSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         return self._run(services.return_for_rework, note=body.validated_data.get("note", ""))
 

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from tatara.core.api import ScopedViewSet, service_errors
+from tatara.core.api import ScopedPrimaryKeyField, ScopedViewSet, service_errors, unit_field
 from tatara.core.permissions import can
 from tatara.export_control import reasons, services
 from tatara.export_control.choices import (
@@ -49,7 +49,6 @@ from tatara.export_control.models import (
 )
 from tatara.export_control.record_io_api import RecordFilesMixin
 from tatara.export_control.selectors import usable
-from tatara.organisation.models import OrgUnit
 from tatara.screening import namesakes
 
 VIEW = "export_control.view"
@@ -69,23 +68,22 @@ def _call(fn: Any, **kwargs: Any) -> Any:
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg,unused-ignore]
-    """A related row by id, looked up only among the rows the caller may see (`usable`:
-    also the items and parties of the units above theirs, selectors.usable)."""
+class UsableRecordField(ScopedPrimaryKeyField):
+    """A related row by id among the rows the caller may see — with `usable_above`, also the
+    items and parties of the units above theirs (selectors.usable): the group's customer
+    master, read-only, for a company's transactions."""
 
     def __init__(
         self, model: Any, action_name: str = VIEW, usable_above: bool = False, **kwargs: Any
     ) -> None:
-        self.model = model
-        self.action_name = action_name
         self.usable_above = usable_above
-        super().__init__(**kwargs)
+        super().__init__(queryset=model.objects.all(), action=action_name, **kwargs)
 
     def get_queryset(self) -> Any:
-        user = self.context["request"].user
         if self.usable_above:
-            return usable(self.model, viewer=user, action=self.action_name)
-        return self.model.objects.visible_to(user, self.action_name)
+            model = self.queryset.model  # type: ignore[union-attr]
+            return usable(model, viewer=self.context["request"].user, action=self.scope_action)
+        return super().get_queryset()
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -172,7 +170,7 @@ class CountryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
 
 class ItemSerializer(serializers.ModelSerializer[Item]):
-    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    org_unit = unit_field("export_control.view")
     control_row = serializers.SlugRelatedField(
         slug_field="code",
         queryset=ControlRow.objects.all(),
@@ -244,7 +242,7 @@ class PartyBlockSerializer(serializers.ModelSerializer[PartyBlock]):
 
 
 class PartySerializer(serializers.ModelSerializer[Party]):
-    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    org_unit = unit_field("export_control.view")
     party_kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.ENTITY)
     aliases = serializers.ListField(child=serializers.CharField(), required=False)
     roles = serializers.ListField(
@@ -293,7 +291,7 @@ class ReasonBodySerializer(serializers.Serializer[Any]):
 class AlertBlockSerializer(serializers.Serializer[Any]):
     alert = serializers.IntegerField(help_text="A batch alert confirmed as a match.")
     reason = serializers.CharField()
-    party = ScopedPrimaryKeyField(
+    party = UsableRecordField(
         Party, action_name=REVIEW, usable_above=True, required=False, allow_null=True
     )
     code = serializers.CharField(required=False, allow_blank=True, default="")
@@ -373,7 +371,7 @@ class PartyViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     @action(detail=True, methods=["post"])
     def block(self, request: Request, pk: str) -> Response:
         """Block the party in the party master: every open transaction it is on is blocked."""
-        body = ReasonBodySerializer(data=request.data)
+        body = ReasonBodySerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         party = self.get_object()
         _call(services.block_party, actor=request.user, party=party, **body.validated_data)
@@ -383,7 +381,7 @@ class PartyViewSet(RecordFilesMixin, mixins.UpdateModelMixin, _WriteViewSet):
     @action(detail=True, methods=["post"])
     def unblock(self, request: Request, pk: str) -> Response:
         """Ask to lift the party's block, with a reason (another person approves)."""
-        body = ReasonBodySerializer(data=request.data)
+        body = ReasonBodySerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         party = self.get_object()
         block = party.active_block()
@@ -476,18 +474,18 @@ class ScreeningRunSerializer(serializers.ModelSerializer[ScreeningRun]):
 
 
 class TransactionLineSerializer(serializers.Serializer[Any]):
-    item = ScopedPrimaryKeyField(Item, usable_above=True)
+    item = UsableRecordField(Item, usable_above=True)
     quantity = serializers.DecimalField(max_digits=18, decimal_places=4, default=Decimal(1))
     unit = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class TransactionPartySerializer(serializers.Serializer[Any]):
-    party = ScopedPrimaryKeyField(Party, usable_above=True)
+    party = UsableRecordField(Party, usable_above=True)
     role = serializers.CharField(help_text=_one_of(PartyRole))
 
 
 class TransactionSerializer(serializers.ModelSerializer[Transaction]):
-    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    org_unit = unit_field("export_control.view")
     transaction_kind = serializers.ChoiceField(
         choices=TransactionKind.choices, default=TransactionKind.SHIPMENT
     )
@@ -596,7 +594,7 @@ class TransactionViewSet(mixins.UpdateModelMixin, _WriteViewSet):
     @action(detail=True, methods=["post"])
     def shipment(self, request: Request, pk: str) -> Response:
         """Record the day the transaction shipped."""
-        body = ShipmentSerializer(data=request.data)
+        body = ShipmentSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         transaction = _call(
             services.record_shipment,
@@ -613,7 +611,7 @@ class TransactionViewSet(mixins.UpdateModelMixin, _WriteViewSet):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
-    transaction = ScopedPrimaryKeyField(Transaction)
+    transaction = UsableRecordField(Transaction)
     decision_kind = serializers.ChoiceField(choices=DecisionKind.choices)
     is_pending_approval = serializers.BooleanField(read_only=True)
     items = serializers.ListField(

@@ -21,7 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from tatara.core.api import ScopedViewSet, service_errors
+from tatara.core.api import ScopedPrimaryKeyField, ScopedViewSet, service_errors, unit_field
+from tatara.core.permissions import can
 from tatara.cycle import selectors as cycle_selectors
 from tatara.cycle.services import get_or_create_fiscal_year
 from tatara.kpis import api as read_api
@@ -81,9 +82,7 @@ class RecordSerializer(serializers.Serializer[Any]):
     metric: serializers.SlugRelatedField[Metric] = serializers.SlugRelatedField(
         slug_field="code", queryset=Metric.objects.all()
     )
-    org_unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.all()
-    )
+    org_unit: serializers.SlugRelatedField[OrgUnit] = unit_field("kpis.view")
     period = serializers.CharField(help_text="FY2019 for a fiscal year, 2019-04 for a month.")
     value = serializers.DecimalField(max_digits=24, decimal_places=8)
     unit = serializers.CharField(
@@ -95,8 +94,12 @@ class RecordSerializer(serializers.Serializer[Any]):
     source = serializers.CharField(  # type: ignore[assignment]
         required=False, allow_blank=True, default="", max_length=300
     )
-    collection_round = serializers.PrimaryKeyRelatedField(
-        queryset=CollectionRound.objects.all(), required=False, allow_null=True, default=None
+    collection_round = ScopedPrimaryKeyField(
+        queryset=CollectionRound.objects.all(),
+        action="kpis.view",
+        required=False,
+        allow_null=True,
+        default=None,
     )
 
     def validate_period(self, value: str) -> tuple[dt.date, dt.date]:
@@ -121,9 +124,7 @@ class TargetWriteSerializer(serializers.Serializer[Any]):
         slug_field="code", queryset=Metric.objects.all()
     )
     fiscal_year = serializers.IntegerField(min_value=1901, max_value=2199)
-    org_unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.all()
-    )
+    org_unit: serializers.SlugRelatedField[OrgUnit] = unit_field("kpis.view")
     kind = KindField()
     value = serializers.DecimalField(
         max_digits=24, decimal_places=8, required=False, allow_null=True, default=None
@@ -186,8 +187,8 @@ class RoundSerializer(serializers.ModelSerializer[CollectionRound]):
 
 class RoundOpenSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
-    org_unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.all(), help_text="The requesting unit."
+    org_unit: serializers.SlugRelatedField[OrgUnit] = unit_field(
+        "kpis.view", help_text="The requesting unit."
     )
     fiscal_year = serializers.IntegerField(min_value=1901, max_value=2199)
     period = serializers.CharField(help_text="FY2019 for the fiscal year, 2019-04 for a month.")
@@ -195,9 +196,8 @@ class RoundOpenSerializer(serializers.Serializer[Any]):
     metrics: serializers.SlugRelatedField[Metric] = serializers.SlugRelatedField(
         slug_field="code", queryset=Metric.objects.all(), many=True
     )
-    units: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=OrgUnit.objects.all(),
+    units: serializers.SlugRelatedField[OrgUnit] = unit_field(
+        "kpis.view",
         many=True,
         help_text="Units asked, within the requesting unit's subtree.",
     )
@@ -228,6 +228,13 @@ class RoundStatusSerializer(serializers.Serializer[Any]):
 # --- viewsets -----------------------------------------------------------------------------
 
 
+def _require_somewhere(request: Request, action: str) -> None:
+    """403 for a caller who may not `action` anywhere; a unit outside the caller's scope is
+    then refused by the scoped field as one that does not exist (400)."""
+    if not can(request.user, action):
+        raise service_errors(DjangoPermissionDenied(f"not allowed: {action}"))
+
+
 def _call(function: Any, **kwargs: Any) -> Any:
     try:
         return function(**kwargs)
@@ -250,7 +257,8 @@ class ObservationWriteViewSet(mixins.CreateModelMixin, read_api.ObservationViewS
     @extend_schema(request=RecordSerializer, responses={201: ObservationDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record a value for a metric, unit and period as a draft (kpis.change)."""
-        given = RecordSerializer(data=request.data)
+        _require_somewhere(request, "kpis.change")
+        given = RecordSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = given.validated_data
         observation = _call(
@@ -273,7 +281,7 @@ class ObservationWriteViewSet(mixins.CreateModelMixin, read_api.ObservationViewS
         """draft → submitted (kpis.submit). A large change against the previous period needs
         a `reason`: without one, 400 with the message on `jump_reason`."""
         observation = self.get_object()
-        given = SubmitSerializer(data=request.data)
+        given = SubmitSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         _call(
             services.submit_observation,
@@ -296,7 +304,7 @@ class ObservationWriteViewSet(mixins.CreateModelMixin, read_api.ObservationViewS
     def return_(self, request: Request, pk: str) -> Response:
         """submitted → draft with a note (kpis.approve)."""
         observation = self.get_object()
-        given = ReturnSerializer(data=request.data)
+        given = ReturnSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         _call(
             services.return_observation,
@@ -319,7 +327,8 @@ class TargetWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, read_
 
     @extend_schema(request=TargetWriteSerializer, responses={201: read_api.TargetSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        given = TargetWriteSerializer(data=request.data)
+        _require_somewhere(request, "kpis.manage")
+        given = TargetWriteSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = given.validated_data
         base = data["base_year"]
@@ -339,7 +348,7 @@ class TargetWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, read_
     @extend_schema(request=TargetChangeSerializer, responses=read_api.TargetSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         target = self.get_object()
-        given = TargetChangeSerializer(data=request.data)
+        given = TargetChangeSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = given.validated_data
         base = data.get("base_year", target.base_year.year if target.base_year else None)
@@ -363,7 +372,7 @@ class TargetWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, read_
     def initiatives(self, request: Request, pk: str) -> Response:
         """Link the target to an initiative of the same fiscal year (kpis.manage)."""
         target = self.get_object()
-        given = LinkSerializer(data=request.data)
+        given = LinkSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         initiative = (
             cycle_selectors.initiatives(viewer=request.user)
@@ -400,7 +409,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def create(self, request: Request) -> Response:
         """Open a round: ask units (within `org_unit`) for metrics over one period
         (kpis.manage on `org_unit`)."""
-        given = RoundOpenSerializer(data=request.data)
+        _require_somewhere(request, "kpis.manage")
+        given = RoundOpenSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = given.validated_data
         try:
