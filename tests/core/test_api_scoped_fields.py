@@ -38,3 +38,12 @@ def test_the_api_answers_json_to_a_browser_and_never_html(client, world):
     assert browser["Content-Type"].startswith("application/json")
     html_only = client.get("/api/v1/org-units/", HTTP_ACCEPT="text/html")
     assert html_only.status_code == 406 and b"<form" not in html_only.content
+
+
+def test_a_huge_limit_or_offset_is_no_server_error(client, world):
+    client.force_login(world.users["csr_admin"])
+    for query in ("limit=1234567890123456789012", "offset=1234567890123456789012&limit=5"):
+        response = client.get(f"/api/v1/screening/batches/?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+    listed = client.get("/api/v1/org-units/?limit=1234567890123456789012").json()
+    assert len(listed["results"]) == len(world.units)

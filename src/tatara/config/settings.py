@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable HTML would render forms whose choices list related records
     # (every unit, every round) to whoever opens an endpoint in a browser (issue 10).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "tatara.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     # `?format=` is ours (the table export), not DRF's renderer switch.
     "URL_FORMAT_OVERRIDE": None,

@@ -61,7 +61,7 @@ class InitiativeSerializer(serializers.ModelSerializer[Initiative]):
     results = serializers.ListField(child=serializers.CharField(), read_only=True)
     next_planned = serializers.ListField(child=serializers.CharField(), required=False)
     predecessor: serializers.PrimaryKeyRelatedField[Initiative] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
 
     class Meta:

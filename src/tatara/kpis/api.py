@@ -61,13 +61,13 @@ class TargetKindField(serializers.ChoiceField):
 class MetricSerializer(serializers.ModelSerializer[Metric]):
     name_ja = serializers.SerializerMethodField()
     numerator: serializers.SlugRelatedField[Metric] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     denominator: serializers.SlugRelatedField[Metric] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     subject: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="number", read_only=True
+        slug_field="number", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from tatara.organisation.models import OrgUnit, Person, RoleAssignment
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
     parent: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )  # type: ignore[assignment]
 
     class Meta:
