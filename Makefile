@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	TATARA_TESTING=1 $(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 
 ## Production settings must pass Django's deployment checks
 check-deploy: install

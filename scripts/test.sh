@@ -14,6 +14,8 @@ $BIN/ruff check .
 $BIN/ruff format --check --quiet . || { echo "ruff format would change files: run .venv/bin/ruff format ."; exit 1; }
 echo "== mypy"
 $BIN/mypy src
+echo "== import contracts (pyproject.toml [tool.importlinter])"
+$BIN/lint-imports --no-cache
 echo "== django checks"
 $BIN/tatara check --fail-level WARNING
 $BIN/tatara makemigrations --check --dry-run
