@@ -26,3 +26,10 @@ def shot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def open_menu(page: Page, group: str, entry: str) -> None:
+    """Go to a page through the main menu: open the group, follow its entry (the keyboard
+    way works too: the test of the menu drives it with Enter and the arrow keys)."""
+    page.get_by_role("navigation", name="Main").get_by_role("button", name=group).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=entry).click()

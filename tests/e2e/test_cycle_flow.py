@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import log_in
+from e2e.browser import log_in, open_menu
 from tatara.core.permissions import SystemActor
 from tatara.cycle import services
 from tatara.cycle.models import Initiative
@@ -48,7 +48,7 @@ def test_rate_carry_forward_and_download_pdf(
 
     # The owner (the parent company's risk officer) finds FY2019 and proposes a rating.
     log_in(page, base, "officer-hm", DEMO_PASSWORD)
-    page.get_by_role("link", name="CSR cycle").first.click()
+    open_menu(page, "CSR report", "CSR cycle")
     page.get_by_role("link", name="FY2019", exact=True).click()
     expect(
         page.get_by_role("heading", name="FY2019 Initiative Results and FY2020 Plans")

@@ -14,7 +14,7 @@ import factories as f
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.browser import log_in, shot
+from e2e.browser import log_in, open_menu, shot
 from tatara.export_control import services
 from tatara.export_control.models import Transaction
 from tatara.organisation.choices import UnitKind
@@ -69,7 +69,7 @@ def test_officer_clears_a_namesake_and_the_risk_officer_approves(
 ) -> None:
     base = live_server.url
     log_in(page, base, "export")
-    page.get_by_role("link", name="Export control").first.click()
+    open_menu(page, "Compliance", "Export control")
     queue = page.get_by_test_id("queue")
     expect(queue).to_contain_text("EX-1")
     expect(queue.locator("tr[data-reference='EX-1']")).to_contain_text("strongly matches")

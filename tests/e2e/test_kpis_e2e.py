@@ -10,7 +10,7 @@ import pytest
 from kpi_data import put, small_group, target
 from playwright.sync_api import Page, expect
 
-from e2e.browser import log_in
+from e2e.browser import log_in, open_menu
 from tatara.kpis.choices import TargetKind
 from tatara.organisation.roles import Role
 
@@ -45,7 +45,7 @@ def kpi_year() -> dict[str, Any]:
 def test_kpi_year_page_and_metric_chart(page: Page, live_server: Any, kpi_year: Any) -> None:
     base = live_server.url
     log_in(page, base, "csr")
-    page.get_by_role("link", name="KPIs", exact=True).click()
+    open_menu(page, "CSR report", "KPIs")
     expect(page.get_by_role("heading", name="FY2019 KPIs and targets")).to_be_visible()
 
     table = page.locator("#kpi-table")

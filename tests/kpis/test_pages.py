@@ -344,7 +344,7 @@ def test_the_dashboard_counts_the_years_targets_by_rating(signed_in, settings, m
     values = re.findall(r'stat-value">(\d+)<', panel)
     assert values == ["5", "2", "0", "2", "1"]
     assert 'href="/kpis/2019/"' in body
-    assert '<a class="nav-link" href="/kpis/">KPIs</a>' in body
+    assert '<a class="dropdown-item" href="/kpis/">KPIs</a>' in body
 
 
 # --- the chart module -------------------------------------------------------------------------
