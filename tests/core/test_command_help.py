@@ -30,3 +30,14 @@ def test_every_verb_answers_help(name, app):
     parser = command.create_parser("tatara", name)
     helps = [p.format_help() for p in _parsers(parser)]
     assert all(text.startswith("usage: ") for text in helps)
+
+
+def test_one_verb_scheme_with_the_first_names_kept(tmp_path, world):
+    """`tatara <area> import-<thing>` / `export-<thing>`; renamed verbs answer to their first
+    name too (`tatara cycle export` is `tatara cycle export-table`)."""
+    from django.core.management import call_command
+
+    for verb in ("export-table", "export"):
+        out = tmp_path / f"{verb}.csv"
+        call_command("cycle", verb, "--fy", str(world.year), "-o", str(out))
+        assert out.read_text(encoding="utf-8").startswith("subject_no,subject,")

@@ -1,4 +1,5 @@
-"""`tatara cycle export|import`: a year's CSR table out to a file, or in from one."""
+"""`tatara cycle export-table|import-table` (also under their first names, `export` and
+`import`): a year's CSR table out to a file, or in from one."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ class Command(BaseCommand):
     help = "Export a year's CSR table (csv, xlsx, md, html, pdf) or import one (csv, xlsx)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True, metavar="{export,import}")
-
-        export = verbs.add_parser("export", help="write the year's table to a file")
+        verbs = parser.add_subparsers(
+            dest="verb", required=True, metavar="{export-table,import-table}"
+        )
+        # one scheme across areas: <verb>-<thing>; the first names, export and import, stay
+        export = verbs.add_parser(
+            "export-table", aliases=["export"], help="write the year's table to a file"
+        )
         export.add_argument(
             "--fy", type=int, required=True, help="fiscal year, e.g. 2019 for FY2019"
         )
@@ -37,7 +42,11 @@ class Command(BaseCommand):
         )
         export.add_argument("--user", help="act as this user (their scope applies)")
 
-        load = verbs.add_parser("import", help="load a year's table from a .csv or .xlsx file")
+        load = verbs.add_parser(
+            "import-table",
+            aliases=["import"],
+            help="load a year's table from a .csv or .xlsx file",
+        )
         load.add_argument("file", help="the table, in the export's csv/xlsx layout")
         load.add_argument("--fy", type=int, required=True, help="fiscal year, e.g. 2019 for FY2019")
         load.add_argument(
@@ -56,7 +65,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = resolve_actor(options["user"])
         try:
-            if options["verb"] == "export":
+            if options["verb"] in ("export-table", "export"):
                 self.export(actor, options)
             else:
                 self.load(actor, options)
