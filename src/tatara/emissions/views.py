@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tatara.core import fiscal
+from tatara.core import fiscal, tabular
 from tatara.core.jobs import recent_jobs
 from tatara.core.permissions import can, require_whole_group
 from tatara.core.tabular import ImportRejected
@@ -269,7 +269,7 @@ def upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
     unit = _unit_or_404(request, code)
     _year_or_404(year)
-    if fmt not in activity_io.FORMATS:
+    if fmt not in tabular.FORMATS:
         raise Http404
     data, content_type, filename = activity_io.export_activity(
         viewer=request.user, year=year, fmt=fmt, unit=unit

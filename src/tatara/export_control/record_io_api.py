@@ -23,6 +23,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tatara.core import tabular
 from tatara.core.api import service_errors
 from tatara.core.jobs import visible_job
 from tatara.core.permissions import can
@@ -115,10 +116,8 @@ class RecordFilesMixin:
     def export_file(self, request: Request) -> HttpResponse:
         """The records in your scope as CSV or XLSX, in the import's columns."""
         fmt = request.query_params.get("format", "csv")
-        if fmt not in record_export.FORMATS:
-            raise serializers.ValidationError(
-                {"format": f"one of {', '.join(record_export.FORMATS)}"}
-            )
+        if fmt not in tabular.FORMATS:
+            raise serializers.ValidationError({"format": f"one of {', '.join(tabular.FORMATS)}"})
         if not can(request.user, VIEW):
             raise service_errors(DjangoPermissionDenied(f"not allowed: {VIEW}"))
         data, content_type, filename = record_export.export_records(

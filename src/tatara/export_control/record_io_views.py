@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tatara.core import tabular
 from tatara.core.jobs import recent_jobs
 from tatara.core.tabular import ImportRejected
 from tatara.export_control import record_columns, record_export, record_import
@@ -71,7 +72,7 @@ def records_export(request: HttpRequest, what: str) -> HttpResponse:
     what = _what(what)
     require(request, VIEW)
     fmt = request.GET.get("format", "csv")
-    if fmt not in record_export.FORMATS:
+    if fmt not in tabular.FORMATS:
         raise Http404
     data, content_type, filename = record_export.export_records(what, viewer=request.user, fmt=fmt)
     response = HttpResponse(data, content_type=content_type)

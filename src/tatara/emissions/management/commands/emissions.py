@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tatara.core import tabular
 from tatara.core.cli_actor import resolve_actor
 from tatara.core.tabular import ImportRejected, write_csv
 from tatara.emissions import activity_io, recalculation, services
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         )
         export.add_argument("--fy", type=int, required=True, help="fiscal year, e.g. 2019")
         export.add_argument("--unit", help="one org unit's code (default: every unit in scope)")
-        export.add_argument("--format", choices=activity_io.FORMATS, default="csv")
+        export.add_argument("--format", choices=tabular.FORMATS, default="csv")
         export.add_argument("--output", "-o", help="file to write (default: standard output)")
         export.add_argument("--user", help="act as this user (their scope applies)")
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tatara.core import tabular
 from tatara.core.cli_actor import resolve_actor
 from tatara.core.tabular import ImportRejected
 from tatara.export_control import record_export, record_import, services
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         actor = resolve_actor(options.get("user"))
         path = Path(options["output"])
         fmt = path.suffix.lower().lstrip(".")
-        if fmt not in record_export.FORMATS:
+        if fmt not in tabular.FORMATS:
             raise CommandError(f"-o: end the file name with .csv or .xlsx, not {path.name!r}")
         try:
             data, _type, _name = record_export.export_records(what, viewer=actor, fmt=fmt)
