@@ -1,6 +1,6 @@
 """The scope matrix of what is served by id outside the main tables: evidence files (cycle and
 KPI), background jobs (page, progress, result file, the API's import status), role grants,
-list versions and subjects — the seven roles of tests/test_scope_matrix.py, against records of
+list versions, lists, control-list rows, countries and subjects — the seven roles of tests/test_scope_matrix.py, against records of
 alpha-div ("A") and bravo-div ("B"). Besides the status: a 200 never holds the marker of a unit
 outside the viewer's scope."""
 
@@ -53,6 +53,9 @@ GET   /api/v1/subjects/{subject}/                             -   | 401/403  200
 GET   /screening/versions/{version}/                          -   | 302      200  200  200     200   200     403
 GET   /api/v1/screening/versions/{version}/                   -   | 401/403  200  200  200     200   200     403
 GET   /api/v1/screening/versions/{version}/diff/              -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/screening/lists/custom/                         -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/export-control/control-rows/7/                  -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/export-control/countries/KP/                    -   | 401/403  200  200  200     200   200     404
 """
 # fmt: on
 

@@ -42,8 +42,6 @@ EXEMPT = {
 NOT_YET = {
     "api/v1/emissions/calculations/$",
     "api/v1/emissions/calculations/(?P<pk>[/.]+)/$",
-    "api/v1/export-control/control-rows/(?P<code>[0-9-]+)/$",
-    "api/v1/export-control/countries/(?P<code>[A-Za-z]{2})/$",
     "api/v1/export-control/decisions/(?P<pk>[0-9]+)/$",
     "api/v1/export-control/items/import/(?P<job_id>[0-9]+)/$",
     "api/v1/export-control/parties/(?P<pk>[/.]+)/unblock/$",
@@ -57,7 +55,6 @@ NOT_YET = {
     "api/v1/screening/batch/(?P<pk>[/.]+)/$",
     "api/v1/screening/clearings/$",
     "api/v1/screening/clearings/(?P<pk>[0-9]+)/$",
-    "api/v1/screening/lists/(?P<source>[-a-z]+)/$",
     "emissions/<slug:code>/<int:year>/upload/",
     "export-control/parties/<int:pk>/unblock/",
     "export-control/parties/<int:pk>/unblock/approve/",
