@@ -56,6 +56,8 @@ GET   /api/v1/screening/versions/{version}/diff/              -   | 401/403  200
 GET   /api/v1/screening/lists/custom/                         -   | 401/403  200  200  200     200   200     403
 GET   /api/v1/export-control/control-rows/7/                  -   | 401/403  200  200  200     200   200     404
 GET   /api/v1/export-control/countries/KP/                    -   | 401/403  200  200  200     200   200     404
+GET   /api/v1/screening/clearings/                            -   | 401/403  200  200  200     200   200     403
+GET   /api/v1/emissions/calculations/                         -   | 401/403  200  200  200     200   200     200
 """
 # fmt: on
 
